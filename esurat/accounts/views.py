@@ -1,0 +1,31 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from esurat.accounts.forms import LoginForm
+
+login_view = auth_views.LoginView.as_view(
+    template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+)
+
+
+@require_POST
+def logout_view(request):
+    return auth_views.LogoutView.as_view()(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("letters:inbox")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -1,0 +1,189 @@
+"""Who may see and do what with a letter. The only way views and the API fetch a letter.
+
+Rules (DOMAIN.md §4): a letter is visible to its drafting chain, signatories, recipients and
+carbon-copy recipients, everyone in its disposition tree, the acting officials and delegates of
+those positions, and the registry clerks of the agencies involved. R and SR letters are narrower:
+only the named positions and their acting officials — no clerk, no admin, no delegate unless
+named — and every read is logged. An outsider gets 404, never 403.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from esurat.accounts.models import Role
+from esurat.audit.actions import Actor, record_event
+from esurat.letters.models import (
+    NARROW_SECURITY,
+    InboxEntry,
+    Letter,
+    Participant,
+    Registration,
+    ReviewStep,
+)
+from esurat.organisations.access import Seat, seats_of
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    REVIEW = "review"
+    SIGN = "sign"
+    VIEW_RECEIPTS = "view_receipts"
+
+
+def clerk_agency_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_clerk_agencies", None)
+    if cached is None:
+        cached = set(
+            Role.objects.filter(user=user, kind=Role.Kind.CLERK).values_list("agency_id", flat=True)
+        )
+        user._clerk_agencies = cached
+    return cached
+
+
+def _position_ids(user, *, narrow: bool) -> set[int]:
+    return {s.position.pk for s in seats_of(user) if not (narrow and s.is_delegate)}
+
+
+def can_view(user, letter: Letter) -> bool:
+    """True when the rules above let this user read this letter."""
+    if not getattr(user, "is_authenticated", False) or user.government_id != letter.government_id:
+        return False
+    ids = _position_ids(user, narrow=letter.is_narrow)
+    if ids and Participant.objects.filter(letter=letter, position_id__in=ids).exists():
+        return True
+    if ids and InboxEntry.objects.filter(letter=letter, position_id__in=ids).exists():
+        return True
+    if letter.is_narrow or letter.state != Letter.State.SENT:
+        return False
+    clerk_of = clerk_agency_ids(user)
+    return bool(clerk_of) and (
+        letter.agency_id in clerk_of
+        or Registration.objects.filter(letter=letter, agency_id__in=clerk_of).exists()
+    )
+
+
+def letters_visible_to(user):
+    """Every letter the user may read, as a queryset (for search and lists across boxes)."""
+    if not getattr(user, "is_authenticated", False):
+        return Letter.objects.none()
+    all_ids = _position_ids(user, narrow=False)
+    strong_ids = _position_ids(user, narrow=True)
+    broad = ~Q(security__in=NARROW_SECURITY)
+    involved = Q(
+        Exists(Participant.objects.filter(letter=OuterRef("pk"), position_id__in=strong_ids))
+    ) | Q(Exists(InboxEntry.objects.filter(letter=OuterRef("pk"), position_id__in=strong_ids)))
+    delegated = broad & (
+        Q(Exists(Participant.objects.filter(letter=OuterRef("pk"), position_id__in=all_ids)))
+        | Q(Exists(InboxEntry.objects.filter(letter=OuterRef("pk"), position_id__in=all_ids)))
+    )
+    clerk_of = clerk_agency_ids(user)
+    clerk = (
+        broad
+        & Q(state=Letter.State.SENT)
+        & (
+            Q(agency_id__in=clerk_of)
+            | Q(Exists(Registration.objects.filter(letter=OuterRef("pk"), agency_id__in=clerk_of)))
+        )
+    )
+    return Letter.objects.filter(government_id=user.government_id).filter(
+        involved | delegated | clerk
+    )
+
+
+def access_letter(user, code, *, ip_address=None) -> Letter:
+    """The letter with this code if the user may read it, else Http404. Logs R/SR reads."""
+    try:
+        letter = Letter.objects.select_related(
+            "agency", "kind", "classification", "drafter", "drafter_position",
+            "signatory_position__agency", "government",
+        ).get(code=code)  # fmt: skip
+    except (Letter.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_view(user, letter):
+        raise Http404
+    if letter.is_narrow:
+        seat = acting_seat(user, letter)
+        record_event(
+            government=letter.government,
+            actor=Actor(user, seat.position if seat else None, seat.acting_as if seat else "",
+                        ip_address),
+            action="letter.read",
+            letter=letter,
+            data={"security": letter.security},
+        )  # fmt: skip
+    return letter
+
+
+def current_review_step(letter: Letter) -> ReviewStep | None:
+    if letter.state != Letter.State.IN_REVIEW:
+        return None
+    return (
+        letter.review_steps.filter(round=letter.review_round, state=ReviewStep.State.PENDING)
+        .select_related("position")
+        .first()
+    )
+
+
+def _seat_at(user, position_id, *, allow_delegate=False) -> Seat | None:
+    for seat in seats_of(user):
+        if seat.position.pk == position_id and (allow_delegate or not seat.is_delegate):
+            return seat
+    return None
+
+
+def acting_seat(user, letter: Letter) -> Seat | None:
+    """The seat through which the user sees the letter, preferring the one that must act."""
+    step = current_review_step(letter)
+    for position_id in (
+        step.position_id if step else None,
+        letter.signatory_position_id,
+        letter.drafter_position_id,
+    ):
+        if position_id and (seat := _seat_at(user, position_id)):
+            return seat
+    ids = _position_ids(user, narrow=letter.is_narrow)
+    entry = InboxEntry.objects.filter(letter=letter, position_id__in=ids).first()
+    if entry:
+        return next(s for s in seats_of(user) if s.position.pk == entry.position_id)
+    return None
+
+
+def seat_for_action(user, letter: Letter, action: Action) -> Seat | None:
+    """The seat that lets the user perform `action` on the letter now, or None."""
+    state = letter.state
+    if action in (Action.EDIT, Action.SUBMIT, Action.WITHDRAW):
+        if state in Letter.EDITABLE_STATES:
+            return _seat_at(user, letter.drafter_position_id)
+        return None
+    if action == Action.REVIEW:
+        step = current_review_step(letter)
+        return _seat_at(user, step.position_id) if step else None
+    if action == Action.SIGN:
+        if state == Letter.State.AWAITING_SIGNATURE:
+            return _seat_at(user, letter.signatory_position_id)
+        return None
+    if action == Action.VIEW_RECEIPTS:
+        return _seat_at(user, letter.drafter_position_id, allow_delegate=True) or _seat_at(
+            user, letter.signatory_position_id, allow_delegate=True
+        )
+    if action == Action.VIEW:
+        return acting_seat(user, letter)
+    return None
+
+
+def allowed_actions(user, letter: Letter) -> set[Action]:
+    actions = {Action.VIEW} if can_view(user, letter) else set()
+    if not actions:
+        return actions
+    for action in (Action.EDIT, Action.SUBMIT, Action.WITHDRAW, Action.REVIEW, Action.SIGN,
+                   Action.VIEW_RECEIPTS):  # fmt: skip
+        if seat_for_action(user, letter, action):
+            actions.add(action)
+    return actions

@@ -1,0 +1,527 @@
+"""Every state change of a letter. Each do_* runs in one transaction and writes its audit event.
+
+Views and the API call these after access.py has found the seat the user acts from; the actions
+check the state again under a row lock, so a double click or two people at the same second cannot
+apply a change twice.
+"""
+
+import uuid
+
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from esurat.audit.actions import Actor, record_event
+from esurat.lib.dates import check_not_future
+from esurat.lib.files import check_upload
+from esurat.lib.html import sanitise
+from esurat.letters.models import (
+    Attachment,
+    InboxEntry,
+    IssuedNumber,
+    Letter,
+    LetterVersion,
+    Participant,
+    Recipient,
+    Registration,
+    ReviewStep,
+    Sequence,
+)
+from esurat.letters.numbering import next_value, render_number, sequence_key
+from esurat.organisations.models import Position
+from esurat.signing.models import Signature
+from esurat.signing.providers import SignRequest, SigningError, get_provider
+
+
+class ActionRefused(Exception):
+    """The action cannot happen in the letter's current state; the message is for the user."""
+
+
+def _actor(seat, user, ip_address=None) -> Actor:
+    return Actor(user, seat.position, seat.acting_as, ip_address)
+
+
+def _lock(letter: Letter) -> Letter:
+    return Letter.objects.select_for_update().select_related("government", "agency").get(
+        pk=letter.pk
+    )
+
+
+def _check_recipients(recipients: list[dict], government) -> list[Recipient]:
+    if not any(r["kind"] == Recipient.Kind.TO for r in recipients):
+        raise ValidationError(_("Choose at least one addressee."), code="no_recipient")
+    rows, seen = [], set()
+    for i, r in enumerate(recipients):
+        position, agency = r.get("position"), r.get("agency")
+        if position is not None and position.agency.government_id != government.pk:
+            raise ValidationError(_("Unknown recipient."), code="recipient")
+        if agency is not None and agency.government_id != government.pk:
+            raise ValidationError(_("Unknown recipient."), code="recipient")
+        key = (r["kind"], r["target"], getattr(position, "pk", None), getattr(agency, "pk", None))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(Recipient(kind=r["kind"], target=r["target"], position=position,
+                              agency=agency, order=i))  # fmt: skip
+    return rows
+
+
+def _check_chain(reviewers: list[Position], signatory: Position, government) -> None:
+    for position in [*reviewers, signatory]:
+        if position.agency.government_id != government.pk:
+            raise ValidationError(_("Unknown position in the review chain."), code="chain")
+    if not signatory.can_sign:
+        raise ValidationError(
+            _("%(position)s may not sign letters.") % {"position": signatory}, code="signatory"
+        )
+    if len({p.pk for p in reviewers}) != len(reviewers):
+        raise ValidationError(_("A reviewer appears twice in the chain."), code="chain")
+    if signatory.pk in {p.pk for p in reviewers}:
+        raise ValidationError(_("The signatory cannot also be a reviewer."), code="chain")
+
+
+@transaction.atomic
+def do_create_draft(
+    *,
+    seat,
+    user,
+    kind,
+    classification,
+    security: str,
+    urgency: str,
+    subject: str,
+    body: str,
+    recipients: list[dict],
+    reviewers: list[Position],
+    signatory: Position,
+    qualifier: str = "",
+    enclosures: int = 0,
+    client_token: uuid.UUID | None = None,
+    ip_address: str | None = None,
+) -> Letter:
+    """Create a draft in the drafter's agency with its first version.
+
+    Idempotent on `client_token`: the same form posted twice returns the first letter.
+    """
+    if client_token and (existing := Letter.objects.filter(client_token=client_token).first()):
+        return existing
+    agency = seat.position.agency
+    government = agency.government
+    recipient_rows = _check_recipients(recipients, government)
+    _check_chain(reviewers, signatory, government)
+    letter = Letter.objects.create(
+        government=government, agency=agency, kind=kind, classification=classification,
+        security=security, urgency=urgency, subject=subject.strip(), body=sanitise(body),
+        enclosures=enclosures, drafter=user, drafter_position=seat.position,
+        signatory_position=signatory, qualifier=qualifier, client_token=client_token,
+    )  # fmt: skip
+    for row in recipient_rows:
+        row.letter = letter
+    Recipient.objects.bulk_create(recipient_rows)
+    _set_chain(letter, reviewers)
+    LetterVersion.objects.create(letter=letter, number=1, subject=letter.subject,
+                                 body=letter.body, created_by=user)  # fmt: skip
+    Participant.objects.create(letter=letter, position=seat.position, role="drafter")
+    record_event(government=government, actor=_actor(seat, user, ip_address),
+                 action="letter.created", letter=letter, data={"subject": letter.subject})  # fmt: skip
+    return letter
+
+
+def _set_chain(letter: Letter, reviewers: list[Position]) -> None:
+    """The planned chain is stored as round-0 steps until the draft is submitted."""
+    letter.review_steps.filter(round=0).delete()
+    ReviewStep.objects.bulk_create(
+        ReviewStep(letter=letter, round=0, order=i, position=p) for i, p in enumerate(reviewers)
+    )
+
+
+def planned_reviewers(letter: Letter) -> list[Position]:
+    return [s.position for s in letter.review_steps.filter(round=0).select_related("position")]
+
+
+@transaction.atomic
+def do_update_draft(
+    *,
+    letter: Letter,
+    seat,
+    user,
+    ip_address=None,
+    note: str = "",
+    recipients: list[dict] | None = None,
+    reviewers: list[Position] | None = None,
+    signatory: Position | None = None,
+    **fields,
+) -> Letter:
+    """Change a draft or returned letter. A change of subject or body makes a new version."""
+    letter = _lock(letter)
+    if not letter.is_editable:
+        raise ActionRefused(_("This letter can no longer be changed."))
+    allowed = {"kind", "classification", "security", "urgency", "subject", "body", "qualifier",
+               "enclosures"}  # fmt: skip
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    if "body" in fields:
+        fields["body"] = sanitise(fields["body"])
+    if "subject" in fields:
+        fields["subject"] = fields["subject"].strip()
+    content_changed = any(
+        k in fields and fields[k] != getattr(letter, k) for k in ("subject", "body")
+    )
+    for key, value in fields.items():
+        setattr(letter, key, value)
+    if reviewers is not None or signatory is not None:
+        reviewers = planned_reviewers(letter) if reviewers is None else reviewers
+        signatory = signatory or letter.signatory_position
+        _check_chain(reviewers, signatory, letter.government)
+        letter.signatory_position = signatory
+        _set_chain(letter, reviewers)
+    if recipients is not None:
+        rows = _check_recipients(recipients, letter.government)
+        letter.recipients.all().delete()
+        for row in rows:
+            row.letter = letter
+        Recipient.objects.bulk_create(rows)
+    if content_changed:
+        letter.version += 1
+        LetterVersion.objects.create(letter=letter, number=letter.version, subject=letter.subject,
+                                     body=letter.body, created_by=user, note=note)  # fmt: skip
+    letter.save()
+    record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                 action="letter.updated", letter=letter,
+                 data={"version": letter.version, "fields": sorted(fields)})  # fmt: skip
+    return letter
+
+
+@transaction.atomic
+def do_add_attachment(*, letter: Letter, seat, user, upload, ip_address=None) -> Attachment:
+    """Attach a PDF or image to an editable letter, checked by content, with its SHA-256.
+
+    The file is written inside the transaction and deleted again if it rolls back, so nothing
+    half-stored remains.
+    """
+    letter = _lock(letter)
+    if not letter.is_editable:
+        raise ActionRefused(_("This letter can no longer be changed."))
+    checked = check_upload(upload)
+    attachment = Attachment(letter=letter, original_name=upload.name[:255],
+                            content_type=checked.content_type, size=checked.size,
+                            sha256=checked.sha256, uploaded_by=user)  # fmt: skip
+    attachment.file.save(upload.name, upload, save=False)
+    try:
+        attachment.save()
+        record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                     action="letter.attachment_added", letter=letter,
+                     data={"name": attachment.original_name, "sha256": checked.sha256})  # fmt: skip
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def do_remove_attachment(*, attachment: Attachment, seat, user, ip_address=None) -> None:
+    letter = _lock(attachment.letter)
+    if not letter.is_editable:
+        raise ActionRefused(_("This letter can no longer be changed."))
+    name = attachment.original_name
+    stored, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+    record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                 action="letter.attachment_removed", letter=letter, data={"name": name})  # fmt: skip
+
+
+@transaction.atomic
+def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
+    """Send a draft up its review chain (or straight to the signatory when it has none).
+
+    Opens a new review round with the planned reviewers; only the first step is pending.
+    """
+    letter = _lock(letter)
+    if not letter.is_editable:
+        raise ActionRefused(_("This letter has already been submitted."))
+    if not letter.subject or not letter.body:
+        raise ActionRefused(_("Write the subject and the body before submitting."))
+    if not letter.recipients.filter(kind=Recipient.Kind.TO).exists():
+        raise ActionRefused(_("Choose at least one addressee."))
+    reviewers = planned_reviewers(letter)
+    letter.review_round += 1
+    ReviewStep.objects.bulk_create(
+        ReviewStep(letter=letter, round=letter.review_round, order=i, position=p,
+                   state=ReviewStep.State.PENDING if i == 0 else ReviewStep.State.WAITING)
+        for i, p in enumerate(reviewers)
+    )  # fmt: skip
+    letter.state = (
+        Letter.State.IN_REVIEW if reviewers else Letter.State.AWAITING_SIGNATURE
+    )
+    letter.save(update_fields=["review_round", "state", "updated_at"])
+    roles = [(p, Participant.Role.REVIEWER) for p in reviewers]
+    roles.append((letter.signatory_position, Participant.Role.SIGNATORY))
+    Participant.objects.bulk_create(
+        [Participant(letter=letter, position=p, role=r) for p, r in roles], ignore_conflicts=True
+    )
+    record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                 action="letter.submitted", letter=letter,
+                 data={"round": letter.review_round, "version": letter.version})  # fmt: skip
+    return letter
+
+
+@transaction.atomic
+def do_review(
+    *, letter: Letter, seat, user, approve: bool, note: str = "", ip_address=None
+) -> Letter:
+    """Record the current reviewer's paraf (approve) or return the draft with notes.
+
+    Locks the letter; the step must still be pending for the seat's position, so a second click
+    or a second person finds nothing to do.
+    """
+    letter = _lock(letter)
+    step = letter.review_steps.filter(
+        round=letter.review_round, state=ReviewStep.State.PENDING
+    ).first()
+    if letter.state != Letter.State.IN_REVIEW or step is None or step.position_id != seat.position.pk:
+        raise ActionRefused(_("This letter is not waiting for your review."))
+    if not approve and not note.strip():
+        raise ActionRefused(_("Write what must be changed when returning a draft."))
+    step.state = ReviewStep.State.APPROVED if approve else ReviewStep.State.RETURNED
+    step.note, step.acted_by, step.acted_as = note.strip(), user, seat.acting_as
+    step.acted_at, step.version = timezone.now(), letter.version
+    step.save()
+    if approve:
+        following = letter.review_steps.filter(
+            round=letter.review_round, state=ReviewStep.State.WAITING
+        ).order_by("order").first()
+        if following:
+            following.state = ReviewStep.State.PENDING
+            following.save(update_fields=["state"])
+        else:
+            letter.state = Letter.State.AWAITING_SIGNATURE
+    else:
+        letter.review_steps.filter(
+            round=letter.review_round, state=ReviewStep.State.WAITING
+        ).update(state=ReviewStep.State.CANCELLED)
+        letter.state = Letter.State.RETURNED
+    letter.save(update_fields=["state", "updated_at"])
+    record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                 action="letter.approved" if approve else "letter.returned", letter=letter,
+                 data={"round": letter.review_round, "version": letter.version,
+                       "note": step.note})  # fmt: skip
+    return letter
+
+
+@transaction.atomic
+def do_return_by_signatory(*, letter: Letter, seat, user, note: str, ip_address=None) -> Letter:
+    """The signatory sends the draft back to the drafter instead of signing."""
+    letter = _lock(letter)
+    if letter.state != Letter.State.AWAITING_SIGNATURE:
+        raise ActionRefused(_("This letter is not waiting for your signature."))
+    if not note.strip():
+        raise ActionRefused(_("Write what must be changed when returning a draft."))
+    letter.state = Letter.State.RETURNED
+    letter.save(update_fields=["state", "updated_at"])
+    record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                 action="letter.returned", letter=letter,
+                 data={"by": "signatory", "note": note.strip()})  # fmt: skip
+    return letter
+
+
+def _signature_qualifier(letter: Letter, seat) -> str:
+    return " ".join(q for q in (letter.qualifier, seat.qualifier) if q)
+
+
+@transaction.atomic
+def do_sign(*, letter: Letter, seat, user, password: str, secret: str = "", ip_address=None):
+    """Sign, number and deliver a letter, all or nothing.
+
+    The signatory re-authenticates with their password. The letter row is locked, then the
+    number's sequence row: two signings at the same second get two consecutive numbers, and a
+    failure anywhere (wrong password, provider error) leaves the letter unsigned and unnumbered.
+    """
+    if not check_password(password, user.password):
+        raise ActionRefused(_("The password is wrong. The letter was not signed."))
+    letter = _lock(letter)
+    if letter.state != Letter.State.AWAITING_SIGNATURE:
+        raise ActionRefused(_("This letter is not waiting for your signature."))
+    if seat.position.pk != letter.signatory_position_id or seat.is_delegate:
+        raise ActionRefused(_("This letter is not waiting for your signature."))
+    qualifier = _signature_qualifier(letter, seat)
+    try:
+        result = get_provider().sign(
+            SignRequest(letter=letter, user=user, position=seat.position, acting_as=seat.acting_as,
+                        qualifier=qualifier, secret=secret)
+        )  # fmt: skip
+    except SigningError as exc:
+        raise ActionRefused(str(exc)) from exc
+    now = timezone.now()
+    government = letter.government
+    letter_date = timezone.localdate(now, government.zone)
+    Signature.objects.create(letter=letter, position=seat.position, user=user,
+                             acting_as=seat.acting_as, qualifier=qualifier,
+                             version=letter.version, content_sha256=result.content_sha256,
+                             provider=get_provider().name, level=result.level,
+                             signed_at=now)  # fmt: skip
+    issued = _issue_number(letter, user=user, date=letter_date, now=now)
+    letter.number, letter.letter_date, letter.signed_at = issued.number, letter_date, now
+    record_event(government=government, actor=_actor(seat, user, ip_address),
+                 action="letter.signed", letter=letter,
+                 data={"number": letter.number, "version": letter.version,
+                       "sha256": result.content_sha256, "qualifier": qualifier})  # fmt: skip
+    _deliver(letter, now=now)
+    record_event(government=government, actor=None, action="letter.delivered", letter=letter,
+                 data={"inboxes": letter.inbox_entries.count()})  # fmt: skip
+    return letter
+
+
+def _issue_number(letter: Letter, *, user, date, now) -> IssuedNumber:
+    key = sequence_key(letter.kind, agency=letter.agency, classification=letter.classification)
+    seq = next_value(key, date.year)
+    number = render_number(letter.kind, seq=seq, insert=0, agency=letter.agency,
+                           classification=letter.classification, date=date)  # fmt: skip
+    return IssuedNumber.objects.create(
+        government=letter.government, agency=letter.agency, letter=letter, sequence_key=key,
+        year=date.year, seq=seq, number=number, letter_date=date, subject=letter.subject,
+        issued_at=now, issued_by=user,
+    )  # fmt: skip
+
+
+def resolve_recipient_positions(letter: Letter) -> dict[int, str]:
+    """Position id → TO/CC for every recipient row; TO wins over CC for the same position."""
+    targets: dict[int, str] = {}
+
+    def add(ids, kind):
+        for pid in ids:
+            if targets.get(pid) != Recipient.Kind.TO:
+                targets[pid] = kind
+
+    for r in letter.recipients.all():
+        if r.target == Recipient.Target.POSITION:
+            add([r.position_id], r.kind)
+        elif r.target == Recipient.Target.AGENCY:
+            add(Position.objects.filter(agency_id=r.agency_id, is_head=True)
+                .values_list("pk", flat=True), r.kind)  # fmt: skip
+        elif r.target == Recipient.Target.AGENCY_ALL:
+            add(Position.objects.filter(agency_id=r.agency_id).values_list("pk", flat=True), r.kind)
+        else:
+            add(Position.objects.filter(agency__government_id=letter.government_id)
+                .values_list("pk", flat=True), r.kind)  # fmt: skip
+    return targets
+
+
+def _deliver(letter: Letter, *, now) -> None:
+    """Put the letter in every recipient position's inbox and register it in each agency's book."""
+    targets = resolve_recipient_positions(letter)
+    agency_of = dict(
+        Position.objects.filter(pk__in=targets).values_list("pk", "agency_id")
+    ) if len(targets) < 20000 else dict(
+        Position.objects.filter(agency__government_id=letter.government_id)
+        .values_list("pk", "agency_id")
+    )  # fmt: skip
+    InboxEntry.objects.bulk_create(
+        [InboxEntry(letter=letter, position_id=pid, kind=kind, delivered_at=now,
+                    from_agency_id=letter.agency_id, letter_kind_id=letter.kind_id,
+                    urgency=letter.urgency, security=letter.security)
+         for pid, kind in targets.items()],
+        batch_size=2000,
+    )  # fmt: skip
+    year = timezone.localdate(now, letter.government.zone).year
+    _register(letter, letter.agency_id, Registration.Direction.OUT, year, now)
+    for agency_id in sorted(set(agency_of.values()) - {letter.agency_id}):
+        _register(letter, agency_id, Registration.Direction.IN, year, now)
+    letter.state, letter.sent_at = Letter.State.SENT, now
+    letter.save()
+
+
+def _register(letter, agency_id, direction, year, now) -> Registration:
+    seq = next_value(f"agenda:{direction}:a{agency_id}", year)
+    return Registration.objects.create(letter=letter, agency_id=agency_id, direction=direction,
+                                       year=year, seq=seq, registered_at=now)  # fmt: skip
+
+
+@transaction.atomic
+def do_mark_read(*, letter: Letter, user, seats, ip_address=None) -> list[InboxEntry]:
+    """Record the first open of the letter in each inbox the user reads it for.
+
+    Only the first open counts: later opens change nothing. Returns the entries newly read.
+    """
+    ids = [s.position.pk for s in seats if not (letter.is_narrow and s.is_delegate)]
+    acting = {s.position.pk: s.acting_as for s in seats}
+    entries = list(
+        InboxEntry.objects.select_for_update()
+        .filter(letter=letter, position_id__in=ids, read_at__isnull=True)
+        .select_related("position")
+    )
+    now = timezone.now()
+    for entry in entries:
+        entry.read_at, entry.read_by, entry.read_as = now, user, acting[entry.position_id]
+        entry.save(update_fields=["read_at", "read_by", "read_as"])
+        record_event(government=letter.government,
+                     actor=Actor(user, entry.position, entry.read_as, ip_address),
+                     action="letter.opened", letter=letter, data={})  # fmt: skip
+    return entries
+
+
+@transaction.atomic
+def do_withdraw_draft(*, letter: Letter, seat, user, ip_address=None) -> Letter:
+    """Abandon a draft that was never signed. It stays in the record as withdrawn."""
+    letter = _lock(letter)
+    if not letter.is_editable:
+        raise ActionRefused(_("Only a draft can be withdrawn."))
+    letter.state = Letter.State.WITHDRAWN
+    letter.save(update_fields=["state", "updated_at"])
+    record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                 action="letter.withdrawn", letter=letter, data={})  # fmt: skip
+    return letter
+
+
+@transaction.atomic
+def do_cancel_number(*, issued: IssuedNumber, user, reason: str, ip_address=None) -> IssuedNumber:
+    """Mark an issued number cancelled (it stays in the register and is never reused)."""
+    issued = IssuedNumber.objects.select_for_update().get(pk=issued.pk)
+    if issued.state == IssuedNumber.State.CANCELLED:
+        raise ActionRefused(_("This number is already cancelled."))
+    if not reason.strip():
+        raise ActionRefused(_("Give the reason for cancelling the number."))
+    issued.state, issued.cancelled_at = IssuedNumber.State.CANCELLED, timezone.now()
+    issued.cancel_reason = reason.strip()
+    issued.save()
+    record_event(government=issued.government, actor=Actor(user, None, "", ip_address),
+                 action="number.cancelled", letter=issued.letter,
+                 data={"number": issued.number, "reason": issued.cancel_reason})  # fmt: skip
+    return issued
+
+
+@transaction.atomic
+def do_issue_insert_number(
+    *, after: IssuedNumber, user, date, subject: str, ip_address=None
+) -> IssuedNumber:
+    """Issue a back-dated insert number (nomor sisipan) after an existing one: 42 → 42.1, 42.2.
+
+    The date may not be in the future nor before the base number's date.
+    """
+    check_not_future(date, after.government)
+    if date < after.letter_date:
+        raise ValidationError(_("An insert number cannot be dated before the number it follows."))
+    key, year, seq = after.sequence_key, after.year, after.seq
+    Sequence.objects.select_for_update().get(key=key, year=year)  # serialise with signings
+    last = (
+        IssuedNumber.objects.filter(sequence_key=key, year=year, seq=seq)
+        .order_by("-insert").values_list("insert", flat=True).first()
+    )  # fmt: skip
+    insert = (last or 0) + 1
+    kind = after.letter.kind if after.letter else None
+    if kind is None:
+        raise ActionRefused(_("This number has no letter kind to follow."))
+    number = render_number(kind, seq=seq, insert=insert, agency=after.agency,
+                           classification=after.letter.classification, date=date)  # fmt: skip
+    issued = IssuedNumber.objects.create(
+        government=after.government, agency=after.agency, sequence_key=key, year=year, seq=seq,
+        insert=insert, number=number, letter_date=date, subject=subject.strip(),
+        issued_at=timezone.now(), issued_by=user,
+    )  # fmt: skip
+    record_event(government=after.government, actor=Actor(user, None, "", ip_address),
+                 action="number.insert_issued", letter=None,
+                 data={"number": number, "after": after.number})  # fmt: skip
+    return issued

@@ -1,0 +1,153 @@
+"""Reads for list pages: inbox, outbox, drafts, needs-my-action, and the counters.
+
+Every list is keyset-paginated over an index and runs a fixed number of queries.
+"""
+
+import base64
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+
+from esurat.letters.models import NARROW_SECURITY, InboxEntry, Letter, ReviewStep
+from esurat.organisations.access import seats_of
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+def encode_cursor(at: datetime.datetime, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{pk}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        parsed = parse_datetime(at)
+        return (parsed, int(pk)) if parsed else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _seat_ids(user):
+    seats = seats_of(user)
+    return [s.position.pk for s in seats if not s.is_delegate], [
+        s.position.pk for s in seats if s.is_delegate
+    ]
+
+
+def inbox_filter(user) -> Q:
+    """Inbox rows of the user's positions; delegates do not see R/SR rows of their leader."""
+    own, delegated = _seat_ids(user)
+    q = Q(position_id__in=own)
+    if delegated:
+        q |= Q(position_id__in=delegated) & ~Q(security__in=NARROW_SECURITY)
+    return q
+
+
+def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency=None) -> Page:
+    qs = InboxEntry.objects.filter(inbox_filter(user))
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    if urgency:
+        qs = qs.filter(urgency=urgency)
+    if kind:
+        qs = qs.filter(letter_kind_id=kind)
+    if agency:
+        qs = qs.filter(from_agency_id=agency)
+    after = decode_cursor(cursor)
+    if after:
+        at, pk = after
+        qs = qs.filter(Q(delivered_at__lt=at) | Q(delivered_at=at, pk__lt=pk))
+    rows = list(
+        qs.order_by("-delivered_at", "-pk")
+        .select_related("letter", "letter__agency", "letter__kind", "position")
+        .only(
+            "pk", "kind", "delivered_at", "read_at", "urgency", "security", "position__title",
+            "letter__code", "letter__subject", "letter__number", "letter__letter_date",
+            "letter__security", "letter__urgency", "letter__agency__short_name",
+            "letter__kind__name",
+        )[: PAGE_SIZE + 1]
+    )  # fmt: skip
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return Page(rows, encode_cursor(rows[-1].delivered_at, rows[-1].pk) if more else None)
+
+
+def unread_count(user) -> int:
+    return InboxEntry.objects.filter(inbox_filter(user), read_at__isnull=True).count()
+
+
+def _letter_page(qs, cursor, order_field) -> Page:
+    after = decode_cursor(cursor)
+    if after:
+        at, pk = after
+        qs = qs.filter(Q(**{f"{order_field}__lt": at}) | Q(**{order_field: at, "pk__lt": pk}))
+    rows = list(
+        qs.order_by(f"-{order_field}", "-pk").select_related("agency", "kind", "signatory_position")[
+            : PAGE_SIZE + 1
+        ]
+    )
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    last = rows[-1] if rows else None
+    return Page(rows, encode_cursor(getattr(last, order_field), last.pk) if more else None)
+
+
+def outbox_page(user, *, cursor=None) -> Page:
+    own, _ = _seat_ids(user)
+    qs = Letter.objects.filter(
+        Q(drafter_position_id__in=own) | Q(signatory_position_id__in=own), state=Letter.State.SENT
+    )
+    return _letter_page(qs, cursor, "sent_at")
+
+
+def drafts_page(user, *, cursor=None) -> Page:
+    own, _ = _seat_ids(user)
+    qs = Letter.objects.filter(
+        drafter_position_id__in=own,
+        state__in=[Letter.State.DRAFT, Letter.State.RETURNED, Letter.State.IN_REVIEW,
+                   Letter.State.AWAITING_SIGNATURE],
+    )  # fmt: skip
+    return _letter_page(qs, cursor, "updated_at")
+
+
+def to_review(user):
+    own, _ = _seat_ids(user)
+    return (
+        ReviewStep.objects.filter(position_id__in=own, state=ReviewStep.State.PENDING,
+                                  letter__state=Letter.State.IN_REVIEW)
+        .select_related("letter", "letter__agency", "letter__kind", "position")
+        .order_by("letter__updated_at")[:100]
+    )  # fmt: skip
+
+
+def to_sign(user):
+    own, _ = _seat_ids(user)
+    return (
+        Letter.objects.filter(signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE)
+        .select_related("agency", "kind", "signatory_position")
+        .order_by("updated_at")[:100]
+    )
+
+
+def counters(user) -> dict:
+    own, _ = _seat_ids(user)
+    return {
+        "unread": unread_count(user),
+        "to_review": ReviewStep.objects.filter(
+            position_id__in=own, state=ReviewStep.State.PENDING,
+            letter__state=Letter.State.IN_REVIEW,
+        ).count(),
+        "to_sign": Letter.objects.filter(
+            signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE
+        ).count(),
+    }  # fmt: skip

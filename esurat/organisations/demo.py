@@ -1,0 +1,189 @@
+"""The demo city, Kota Banua Raya: its organisation and the named accounts.
+
+Shared by `seed_demo` and the tests' personas (conftest), so both speak of the same people.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from esurat.accounts.models import Role, User
+from esurat.organisations.models import Agency, Assignment, Government, Holiday, Position, Unit
+
+DEMO_PASSWORD = "demo-esurat"
+
+# (short_name, name, unit_code, kind, head title, [(unit, [positions under the head])])
+AGENCIES = [
+    ("Setda", "Sekretariat Daerah", "SETDA", "secretariat", "Sekretaris Daerah",
+     [("Bagian Umum", ["Kepala Bagian Umum"]), ("Bagian Hukum", ["Kepala Bagian Hukum"]),
+      ("Bagian Organisasi", ["Kepala Bagian Organisasi"])]),
+    ("Diskominfo", "Dinas Komunikasi dan Informatika", "DISKOMINFO", "office",
+     "Kepala Dinas Komunikasi dan Informatika",
+     [("Sekretariat", ["Sekretaris Dinas"]),
+      ("Bidang Aplikasi Informatika", ["Kepala Bidang Aplikasi Informatika"]),
+      ("Bidang Informasi dan Komunikasi Publik",
+       ["Kepala Bidang Informasi dan Komunikasi Publik"]),
+      ("Bidang Persandian dan Statistik", ["Kepala Bidang Persandian dan Statistik"])]),
+    ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "DPUPR", "office",
+     "Kepala Dinas Pekerjaan Umum dan Penataan Ruang",
+     [("Sekretariat", ["Sekretaris Dinas"]), ("Bidang Bina Marga", ["Kepala Bidang Bina Marga"]),
+      ("Bidang Sumber Daya Air", ["Kepala Bidang Sumber Daya Air"]),
+      ("Bidang Penataan Ruang", ["Kepala Bidang Penataan Ruang"])]),
+    ("Dinkes", "Dinas Kesehatan", "DINKES", "office", "Kepala Dinas Kesehatan",
+     [("Sekretariat", ["Sekretaris Dinas"]),
+      ("Bidang Pelayanan Kesehatan", ["Kepala Bidang Pelayanan Kesehatan"]),
+      ("Bidang Pencegahan dan Pengendalian Penyakit", ["Kepala Bidang P2P"])]),
+    ("Bappeda", "Badan Perencanaan Pembangunan Daerah", "BAPPEDA", "board",
+     "Kepala Badan Perencanaan Pembangunan Daerah",
+     [("Sekretariat", ["Sekretaris Badan"]),
+      ("Bidang Perencanaan Infrastruktur", ["Kepala Bidang Perencanaan Infrastruktur"])]),
+    ("Disdik", "Dinas Pendidikan", "DISDIK", "office", "Kepala Dinas Pendidikan",
+     [("Sekretariat", ["Sekretaris Dinas"]), ("Bidang SD", ["Kepala Bidang Pembinaan SD"])]),
+    ("BKPSDM", "Badan Kepegawaian dan Pengembangan SDM", "BKPSDM", "board",
+     "Kepala Badan Kepegawaian dan Pengembangan SDM",
+     [("Sekretariat", ["Sekretaris Badan"]), ("Bidang Mutasi", ["Kepala Bidang Mutasi"])]),
+    ("BPKAD", "Badan Pengelolaan Keuangan dan Aset Daerah", "BPKAD", "board",
+     "Kepala Badan Pengelolaan Keuangan dan Aset Daerah",
+     [("Sekretariat", ["Sekretaris Badan"]), ("Bidang Anggaran", ["Kepala Bidang Anggaran"])]),
+    ("Satpol PP", "Satuan Polisi Pamong Praja", "SATPOLPP", "office",
+     "Kepala Satuan Polisi Pamong Praja", [("Sekretariat", ["Sekretaris"])]),
+    ("Kec. Banua Utara", "Kecamatan Banua Utara", "KEC.BU", "district", "Camat Banua Utara",
+     [("Sekretariat Kecamatan", ["Sekretaris Camat"])]),
+    ("Kec. Banua Selatan", "Kecamatan Banua Selatan", "KEC.BS", "district",
+     "Camat Banua Selatan", [("Sekretariat Kecamatan", ["Sekretaris Camat"])]),
+]  # fmt: skip
+
+# username → (full name, NIP, agency short name, position title or None)
+PERSONAS = {
+    "walikota": ("H. Ahmad Fauzan, S.E., M.Si.", None, "Wali Kota", "Wali Kota Banua Raya"),
+    "sekda": ("Dr. Rahmat Hidayat, M.Si.", "197002101995031002", "Setda", "Sekretaris Daerah"),
+    "kadis.kominfo": ("Ir. Siti Rahmawati, M.T.", "197505122000032003", "Diskominfo",
+                      "Kepala Dinas Komunikasi dan Informatika"),
+    "sekdis.kominfo": ("Budi Santoso, S.Sos.", "198003152005011004", "Diskominfo",
+                       "Sekretaris Dinas"),
+    "kabid.aptika": ("Dewi Lestari, S.Kom., M.Kom.", "198207202008012005", "Diskominfo",
+                     "Kepala Bidang Aplikasi Informatika"),
+    "staf.aptika": ("Muhammad Rizky Pratama, S.Kom.", "199409092019031006", "Diskominfo",
+                    "Pranata Komputer Ahli Pertama"),
+    "agendaris.kominfo": ("Nurul Hasanah", "198811112010012007", "Diskominfo",
+                          "Pengadministrasi Umum"),
+    "kadis.pupr": ("Ir. Bambang Wijaya, M.T.", "197201011998031008", "Dinas PUPR",
+                   "Kepala Dinas Pekerjaan Umum dan Penataan Ruang"),
+    "agendaris.pupr": ("Sri Wahyuni", "198506062009022009", "Dinas PUPR",
+                       "Pengadministrasi Umum"),
+    "staf.pupr": ("Andi Saputra, S.T.", "199203032018011010", "Dinas PUPR", "Teknik Jalan"),
+    "admin": ("Admin Pemda (Diskominfo)", None, None, None),
+}  # fmt: skip
+
+HOLIDAYS_2026 = [
+    ("2026-01-01", "Tahun Baru 2026 Masehi", "national"),
+    ("2026-01-16", "Isra Mikraj Nabi Muhammad SAW", "national"),
+    ("2026-02-17", "Tahun Baru Imlek 2577 Kongzili", "national"),
+    ("2026-03-19", "Hari Suci Nyepi Tahun Baru Saka 1948", "national"),
+    ("2026-03-20", "Idulfitri 1447 Hijriah", "national"),
+    ("2026-03-21", "Idulfitri 1447 Hijriah", "national"),
+    ("2026-04-03", "Wafat Yesus Kristus", "national"),
+    ("2026-04-05", "Kebangkitan Yesus Kristus (Paskah)", "national"),
+    ("2026-05-01", "Hari Buruh Internasional", "national"),
+    ("2026-05-14", "Kenaikan Yesus Kristus", "national"),
+    ("2026-05-27", "Iduladha 1447 Hijriah", "national"),
+    ("2026-05-31", "Hari Raya Waisak 2570 BE", "national"),
+    ("2026-06-01", "Hari Lahir Pancasila", "national"),
+    ("2026-06-16", "1 Muharam Tahun Baru Islam 1448 Hijriah", "national"),
+    ("2026-08-17", "Proklamasi Kemerdekaan", "national"),
+    ("2026-08-25", "Maulid Nabi Muhammad SAW", "national"),
+    ("2026-12-25", "Kelahiran Yesus Kristus", "national"),
+    ("2026-02-16", "Cuti Bersama Tahun Baru Imlek", "collective_leave"),
+    ("2026-03-18", "Cuti Bersama Hari Suci Nyepi", "collective_leave"),
+    ("2026-03-23", "Cuti Bersama Idulfitri", "collective_leave"),
+    ("2026-03-24", "Cuti Bersama Idulfitri", "collective_leave"),
+    ("2026-05-15", "Cuti Bersama Kenaikan Yesus Kristus", "collective_leave"),
+    ("2026-05-28", "Cuti Bersama Iduladha", "collective_leave"),
+    ("2026-12-24", "Cuti Bersama Kelahiran Yesus Kristus", "collective_leave"),
+]
+
+
+@dataclass
+class DemoCity:
+    government: Government
+    agencies: dict[str, Agency]
+    positions: dict[tuple[str, str], Position]
+    users: dict[str, User]
+
+    def position(self, agency: str, title: str) -> Position:
+        return self.positions[(agency, title)]
+
+
+def build_demo_city(*, password: str = DEMO_PASSWORD) -> DemoCity:
+    """Create the government, its agencies, units, positions and the named accounts."""
+    gov = Government.objects.create(
+        name="Pemerintah Kota Banua Raya", short_name="Kota Banua Raya",
+        address="Jl. Jenderal Sudirman No. 1, Banua Raya",
+    )  # fmt: skip
+    for day, name, kind in HOLIDAYS_2026:
+        Holiday.objects.create(government=gov, date=datetime.date.fromisoformat(day), name=name,
+                               kind=kind)  # fmt: skip
+    agencies, positions = {}, {}
+
+    leader = Agency.objects.create(government=gov, name="Wali Kota Banua Raya",
+                                   short_name="Wali Kota", unit_code="WK", kind="leadership",
+                                   address=gov.address)  # fmt: skip
+    agencies[leader.short_name] = leader
+    wk = Position.objects.create(agency=leader, title="Wali Kota Banua Raya", is_head=True,
+                                 can_sign=True)  # fmt: skip
+    positions[("Wali Kota", wk.title)] = wk
+
+    for short, name, unit_code, kind, head_title, units in AGENCIES:
+        slug = unit_code.lower().replace(".", "")
+        agency = Agency.objects.create(
+            government=gov, name=name, short_name=short, unit_code=unit_code, kind=kind,
+            address=f"Jl. Pramuka No. {len(agencies) + 2}, Banua Raya",
+            email=f"{slug}@banuaraya.go.id", website=f"{slug}.banuaraya.go.id",
+        )  # fmt: skip
+        agencies[short] = agency
+        superior = wk if short == "Setda" else positions[("Setda", "Sekretaris Daerah")]
+        head = Position.objects.create(agency=agency, title=head_title, is_head=True,
+                                       can_sign=True, superior=superior)  # fmt: skip
+        positions[(short, head_title)] = head
+        for unit_name, titles in units:
+            unit = Unit.objects.create(agency=agency, name=unit_name)
+            for title in titles:
+                p = Position.objects.create(agency=agency, unit=unit, title=title, superior=head,
+                                            can_sign=True)  # fmt: skip
+                positions[(short, title)] = p
+
+    def staff(agency, title, unit_name, superior_title):
+        agency_obj = agencies[agency]
+        unit = Unit.objects.get(agency=agency_obj, name=unit_name)
+        p = Position.objects.create(agency=agency_obj, unit=unit, title=title,
+                                    superior=positions[(agency, superior_title)])  # fmt: skip
+        positions[(agency, title)] = p
+
+    staff("Diskominfo", "Pranata Komputer Ahli Pertama", "Bidang Aplikasi Informatika",
+          "Kepala Bidang Aplikasi Informatika")  # fmt: skip
+    staff("Diskominfo", "Pengadministrasi Umum", "Sekretariat", "Sekretaris Dinas")
+    staff("Dinas PUPR", "Pengadministrasi Umum", "Sekretariat", "Sekretaris Dinas")
+    staff("Dinas PUPR", "Teknik Jalan", "Bidang Bina Marga", "Kepala Bidang Bina Marga")
+
+    users = {}
+    for username, (full_name, nip, agency, title) in PERSONAS.items():
+        user = User(username=username, full_name=full_name, nip=nip, government=gov,
+                    email=f"{username}@banuaraya.go.id", is_staff=username == "admin",
+                    is_superuser=username == "admin")  # fmt: skip
+        user.set_password(password)
+        user.save()
+        users[username] = user
+        if title:
+            p = positions[(agency, title)]
+            p.holder = user
+            p.save(update_fields=["holder"])
+    Role.objects.create(user=users["admin"], kind=Role.Kind.GOVERNMENT_ADMIN)
+    Role.objects.create(user=users["agendaris.kominfo"], kind=Role.Kind.CLERK,
+                        agency=agencies["Diskominfo"])  # fmt: skip
+    Role.objects.create(user=users["agendaris.pupr"], kind=Role.Kind.CLERK,
+                        agency=agencies["Dinas PUPR"])  # fmt: skip
+    # The Sekretaris Dinas is the Kadis's delegate: reads and prepares, does not decide.
+    Assignment.objects.create(position=positions[("Diskominfo",
+                              "Kepala Dinas Komunikasi dan Informatika")],
+                              user=users["sekdis.kominfo"], kind=Assignment.Kind.DELEGATE,
+                              note="Sekretaris pimpinan")  # fmt: skip
+    return DemoCity(gov, agencies, positions, users)
