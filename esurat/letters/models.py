@@ -391,6 +391,7 @@ class IssuedNumber(models.Model):
         ISSUED = "issued", _("Issued")
         CANCELLED = "cancelled", _("Cancelled")
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     government = models.ForeignKey(
         "organisations.Government", on_delete=models.PROTECT, related_name="+"
     )

@@ -10,3 +10,21 @@ from esurat.letters import selectors
 def inbox(request):
     page = selectors.inbox_page(request.user, cursor=request.GET.get("after"))
     return render(request, "letters/inbox.html", {"page": page})
+
+
+@login_required
+@require_GET
+def outbox(request):
+    raise NotImplementedError
+
+
+@login_required
+@require_GET
+def drafts(request):
+    raise NotImplementedError
+
+
+@login_required
+@require_GET
+def needs_action(request):
+    raise NotImplementedError
