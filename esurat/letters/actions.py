@@ -387,48 +387,42 @@ def _issue_number(letter: Letter, *, user, date, now) -> IssuedNumber:
     )  # fmt: skip
 
 
-def resolve_recipient_positions(letter: Letter) -> dict[int, str]:
-    """Position id → TO/CC for every recipient row; TO wins over CC for the same position."""
-    targets: dict[int, str] = {}
-
-    def add(ids, kind):
-        for pid in ids:
-            if targets.get(pid) != Recipient.Kind.TO:
-                targets[pid] = kind
-
+def resolve_recipient_positions(letter: Letter) -> dict[int, tuple[str, int]]:
+    """Position id → (TO/CC, agency id) for every recipient; TO wins over CC for one position."""
+    targets: dict[int, tuple[str, int]] = {}
     for r in letter.recipients.all():
+        positions = Position.objects.all()
         if r.target == Recipient.Target.POSITION:
-            add([r.position_id], r.kind)
+            positions = positions.filter(pk=r.position_id)
         elif r.target == Recipient.Target.AGENCY:
-            add(Position.objects.filter(agency_id=r.agency_id, is_head=True)
-                .values_list("pk", flat=True), r.kind)  # fmt: skip
+            positions = positions.filter(agency_id=r.agency_id, is_head=True)
         elif r.target == Recipient.Target.AGENCY_ALL:
-            add(Position.objects.filter(agency_id=r.agency_id).values_list("pk", flat=True), r.kind)
+            positions = positions.filter(agency_id=r.agency_id)
         else:
-            add(Position.objects.filter(agency__government_id=letter.government_id)
-                .values_list("pk", flat=True), r.kind)  # fmt: skip
+            positions = positions.filter(agency__government_id=letter.government_id)
+        for pid, agency_id in positions.values_list("pk", "agency_id"):
+            if targets.get(pid, ("",))[0] != Recipient.Kind.TO:
+                targets[pid] = (r.kind, agency_id)
     return targets
 
 
 def _deliver(letter: Letter, *, now) -> None:
-    """Put the letter in every recipient position's inbox and register it in each agency's book."""
+    """Put the letter in every recipient position's inbox and register it in each agency's book.
+
+    Registration order is by agency id, so concurrent deliveries lock agenda counters in the same
+    order and cannot deadlock.
+    """
     targets = resolve_recipient_positions(letter)
-    agency_of = dict(
-        Position.objects.filter(pk__in=targets).values_list("pk", "agency_id")
-    ) if len(targets) < 20000 else dict(
-        Position.objects.filter(agency__government_id=letter.government_id)
-        .values_list("pk", "agency_id")
-    )  # fmt: skip
     InboxEntry.objects.bulk_create(
         [InboxEntry(letter=letter, position_id=pid, kind=kind, delivered_at=now,
                     from_agency_id=letter.agency_id, letter_kind_id=letter.kind_id,
                     urgency=letter.urgency, security=letter.security)
-         for pid, kind in targets.items()],
+         for pid, (kind, _agency) in targets.items()],
         batch_size=2000,
     )  # fmt: skip
     year = timezone.localdate(now, letter.government.zone).year
     _register(letter, letter.agency_id, Registration.Direction.OUT, year, now)
-    for agency_id in sorted(set(agency_of.values()) - {letter.agency_id}):
+    for agency_id in sorted({agency for _kind, agency in targets.values()} - {letter.agency_id}):
         _register(letter, agency_id, Registration.Direction.IN, year, now)
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save()
