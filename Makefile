@@ -50,5 +50,5 @@ lint: venv
 	$(BIN)/ruff format --check esurat bench e2e
 
 messages: venv
-	$(BIN)/python manage.py makemessages -l id --no-obsolete -i '.venv/*' -i 'static/*'
+	$(BIN)/python manage.py makemessages -l id --no-obsolete --no-location -i '.venv/*' -i 'static/*' -i 'e2e/*' -i 'bench/*'
 	$(BIN)/python manage.py compilemessages -l id
