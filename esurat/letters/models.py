@@ -93,8 +93,51 @@ class LetterKind(models.Model):
         return self.name
 
 
+class ExternalParty(models.Model):
+    """A sender or addressee outside the system (a ministry, a company, a citizen).
+
+    The directory grows as letters arrive; `match_key` (the name folded to lower case and single
+    spaces) lets registration propose an existing party instead of creating a duplicate.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    government = models.ForeignKey(
+        "organisations.Government", on_delete=models.PROTECT, related_name="external_parties"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    match_key = models.CharField(max_length=300)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external party")
+        verbose_name_plural = _("external parties")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["government", "match_key"], name="external_party_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return " ".join(name.lower().replace(".", " ").replace(",", " ").split())
+
+
 class Letter(models.Model):
-    """One naskah dinas, from first draft to delivery. Content changes only while a draft."""
+    """One naskah dinas: drafted here (from first draft to delivery) or registered on arrival
+    from outside (a paper or e-mail letter). Content changes only while a draft."""
+
+    class Origin(models.TextChoices):
+        DRAFTED = "drafted", _("Drafted in e-Surat")
+        REGISTERED = "registered", _("Registered incoming letter")
+
+    class Channel(models.TextChoices):
+        PAPER = "paper", _("Paper")
+        EMAIL = "email", _("E-mail")
+        OTHER = "other", _("Other")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -103,6 +146,8 @@ class Letter(models.Model):
         AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
         SENT = "sent", _("Sent")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        REGISTERED = "registered", _("Registered")
+        FILED = "filed", _("Filed without disposition")
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 
@@ -112,6 +157,7 @@ class Letter(models.Model):
         BY_ORDER = "u.b.", _("u.b. (by order of)")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.DRAFTED)
     government = models.ForeignKey(
         "organisations.Government", on_delete=models.PROTECT, related_name="letters"
     )
@@ -133,13 +179,26 @@ class Letter(models.Model):
     enclosures = models.PositiveSmallIntegerField(_("enclosures"), default=0)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     drafter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafted_letters"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="drafted_letters",
+        help_text="The drafter, or the clerk who registered an incoming letter",
     )
     drafter_position = models.ForeignKey(
-        "organisations.Position", on_delete=models.PROTECT, related_name="drafted_letters"
+        "organisations.Position",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="drafted_letters",
     )
     signatory_position = models.ForeignKey(
-        "organisations.Position", on_delete=models.PROTECT, related_name="letters_to_sign"
+        "organisations.Position",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letters_to_sign",
     )
     qualifier = models.CharField(
         _("signature qualifier"), max_length=5, blank=True, choices=Qualifier.choices
@@ -152,6 +211,15 @@ class Letter(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Incoming letters registered from outside (origin=registered).
+    sender = models.ForeignKey(
+        ExternalParty, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+    )
+    sender_number = models.CharField(_("sender's number"), max_length=120, blank=True)
+    sender_date = models.DateField(_("sender's date"), null=True, blank=True)
+    received_on = models.DateField(_("date received"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
     client_token = models.UUIDField(
         null=True, blank=True, unique=True, help_text="Idempotency key of the creating form"
     )
@@ -163,6 +231,15 @@ class Letter(models.Model):
             models.Index(fields=["agency", "state", "-sent_at"]),
             models.Index(fields=["drafter_position", "state", "-updated_at"]),
             models.Index(fields=["signatory_position", "state"]),
+            models.Index(fields=["sender", "sender_number", "sender_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(origin="registered")
+                | Q(drafter__isnull=False, drafter_position__isnull=False,
+                    signatory_position__isnull=False),
+                name="drafted_letter_has_chain",
+            ),
         ]
 
     def __str__(self) -> str:
