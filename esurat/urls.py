@@ -1,14 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic.base import RedirectView
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from esurat.api.api import api
+from esurat.letters.views import lists
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="letters:inbox", permanent=False), name="home"),
+    path("", lists.home, name="home"),
     path("accounts/", include("esurat.accounts.urls")),
     path("letters/", include("esurat.letters.urls")),
+    path("dispositions/", include("esurat.dispositions.urls")),
+    path("verify/", include("esurat.signing.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, POST only (a GET would let any link change the language).
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -2,18 +2,24 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esurat.accounts.forms import LoginForm
+from esurat.accounts.forms import LoginForm, PasswordChangeForm
 
-login_view = auth_views.LoginView.as_view(
-    template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+# Django's LoginView keeps the `next` checks and session rotation we would otherwise rewrite;
+# django-axes counts its failures through the authentication backend.
+login_view = require_http_methods(["GET", "POST"])(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html",
+        authentication_form=LoginForm,
+        redirect_authenticated_user=True,
+    )
 )
 
 
+@login_required
 @require_POST
 def logout_view(request):
     return auth_views.LogoutView.as_view()(request)
@@ -25,7 +31,7 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        update_session_auth_hash(request, user)
+        update_session_auth_hash(request, user)  # stay logged in on this device
         messages.success(request, _("Your password has been changed."))
         return redirect("letters:inbox")
     return render(request, "accounts/password_change.html", {"form": form})

@@ -1,23 +1,38 @@
 from esurat.letters.selectors import counters as letter_counters
+from esurat.organisations.access import seats_of
+
+
+class _LazyCounters:
+    """The navigation counters, counted on first use: pages that do not show them pay nothing."""
+
+    def __init__(self, user):
+        self._user = user
+        self._values = None
+
+    def _get(self) -> dict:
+        if self._values is None:
+            self._values = letter_counters(self._user)
+        return self._values
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __getattr__(self, key):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self._get()[key]
+        except KeyError as exc:
+            raise AttributeError(key) from exc
 
 
 def counters(request):
-    """Counters for the navigation; computed lazily so pages that do not show them pay nothing."""
+    """`counters` (unread, to_review, to_sign, action) and `my_seats` for the navigation.
+
+    Both are lazy; the seats are cached on the user for the request, so the views that also need
+    them pay once.
+    """
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    cache = {}
-
-    def get():
-        if not cache:
-            cache.update(letter_counters(user))
-        return cache
-
-    class Lazy:
-        def __getitem__(self, key):
-            return get()[key]
-
-        def __getattr__(self, key):
-            return get()[key]
-
-    return {"counters": Lazy()}
+    return {"counters": _LazyCounters(user), "my_seats": lambda: seats_of(user)}

@@ -7,11 +7,20 @@ import base64
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
-from esurat.letters.models import NARROW_SECURITY, InboxEntry, Letter, ReviewStep
+from esurat.letters.models import (
+    NARROW_SECURITY,
+    InboxEntry,
+    Letter,
+    LetterKind,
+    Recipient,
+    ReviewStep,
+)
 from esurat.organisations.access import seats_of
+from esurat.organisations.models import Agency
 
 PAGE_SIZE = 25
 
@@ -69,12 +78,12 @@ def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency
         qs = qs.filter(Q(delivered_at__lt=at) | Q(delivered_at=at, pk__lt=pk))
     rows = list(
         qs.order_by("-delivered_at", "-pk")
-        .select_related("letter", "letter__agency", "letter__kind", "position")
+        .select_related("letter", "letter__agency", "letter__kind", "letter__sender", "position")
         .only(
             "pk", "kind", "delivered_at", "read_at", "urgency", "security", "position__title",
             "letter__code", "letter__subject", "letter__number", "letter__letter_date",
-            "letter__security", "letter__urgency", "letter__agency__short_name",
-            "letter__kind__name",
+            "letter__security", "letter__urgency", "letter__origin", "letter__agency__short_name",
+            "letter__kind__name", "letter__sender__name",
         )[: PAGE_SIZE + 1]
     )  # fmt: skip
     more = len(rows) > PAGE_SIZE
@@ -86,15 +95,24 @@ def unread_count(user) -> int:
     return InboxEntry.objects.filter(inbox_filter(user), read_at__isnull=True).count()
 
 
+def inbox_filter_choices(user) -> tuple[list[LetterKind], list[Agency]]:
+    """The letter kinds and the agencies of the user's government, for the inbox filter bar."""
+    kinds = list(LetterKind.objects.filter(is_active=True).only("pk", "code", "name"))
+    agencies = list(
+        Agency.objects.filter(government_id=user.government_id).only("pk", "code", "short_name")
+    )
+    return kinds, agencies
+
+
 def _letter_page(qs, cursor, order_field) -> Page:
     after = decode_cursor(cursor)
     if after:
         at, pk = after
         qs = qs.filter(Q(**{f"{order_field}__lt": at}) | Q(**{order_field: at, "pk__lt": pk}))
     rows = list(
-        qs.order_by(f"-{order_field}", "-pk").select_related("agency", "kind", "signatory_position")[
-            : PAGE_SIZE + 1
-        ]
+        qs.order_by(f"-{order_field}", "-pk").select_related(
+            "agency", "kind", "signatory_position"
+        )[: PAGE_SIZE + 1]
     )
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -102,21 +120,70 @@ def _letter_page(qs, cursor, order_field) -> Page:
     return Page(rows, encode_cursor(getattr(last, order_field), last.pk) if more else None)
 
 
+def _recipients_prefetch() -> Prefetch:
+    return Prefetch(
+        "recipients",
+        # Addressees (TO) before copies (CC).
+        queryset=Recipient.objects.select_related("position__agency", "agency").order_by(
+            "-kind", "order", "pk"
+        ),
+    )
+
+
+def _inbox_count(entries) -> Coalesce:
+    """A letter's inbox rows counted in a correlated subquery (the (letter, position) unique
+    index answers it), so only the page's letters are counted, not every sent letter."""
+    counted = (
+        entries.filter(letter=OuterRef("pk"))
+        .order_by()
+        .values("letter")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def outbox_page(user, *, cursor=None) -> Page:
+    """Sent letters drafted or signed by the user's own positions, newest first.
+
+    Each letter carries `inbox_total` and `inbox_read` (its read progress) and its recipients,
+    in three queries whatever the page size.
+    """
     own, _ = _seat_ids(user)
-    qs = Letter.objects.filter(
-        Q(drafter_position_id__in=own) | Q(signatory_position_id__in=own), state=Letter.State.SENT
+    qs = (
+        Letter.objects.filter(
+            Q(drafter_position_id__in=own) | Q(signatory_position_id__in=own),
+            state=Letter.State.SENT,
+        )
+        .annotate(
+            inbox_total=_inbox_count(InboxEntry.objects.all()),
+            inbox_read=_inbox_count(InboxEntry.objects.filter(read_at__isnull=False)),
+        )
+        .prefetch_related(_recipients_prefetch())
     )
     return _letter_page(qs, cursor, "sent_at")
 
 
+DRAFT_STATES = (
+    Letter.State.DRAFT,
+    Letter.State.RETURNED,
+    Letter.State.IN_REVIEW,
+    Letter.State.AWAITING_SIGNATURE,
+)
+
+
 def drafts_page(user, *, cursor=None) -> Page:
+    """Letters the user's positions are drafting, up to signature; `pending_with` names the
+    position whose paraf the letter waits for while in review."""
     own, _ = _seat_ids(user)
-    qs = Letter.objects.filter(
-        drafter_position_id__in=own,
-        state__in=[Letter.State.DRAFT, Letter.State.RETURNED, Letter.State.IN_REVIEW,
-                   Letter.State.AWAITING_SIGNATURE],
-    )  # fmt: skip
+    pending = ReviewStep.objects.filter(
+        letter=OuterRef("pk"), round=OuterRef("review_round"), state=ReviewStep.State.PENDING
+    ).values("position__title")[:1]
+    qs = (
+        Letter.objects.filter(drafter_position_id__in=own, state__in=DRAFT_STATES)
+        .annotate(pending_with=Subquery(pending))
+        .prefetch_related(_recipients_prefetch())
+    )
     return _letter_page(qs, cursor, "updated_at")
 
 
@@ -125,7 +192,8 @@ def to_review(user):
     return (
         ReviewStep.objects.filter(position_id__in=own, state=ReviewStep.State.PENDING,
                                   letter__state=Letter.State.IN_REVIEW)
-        .select_related("letter", "letter__agency", "letter__kind", "position")
+        .select_related("letter", "letter__agency", "letter__kind", "letter__drafter_position",
+                        "position")
         .order_by("letter__updated_at")[:100]
     )  # fmt: skip
 
@@ -134,20 +202,24 @@ def to_sign(user):
     own, _ = _seat_ids(user)
     return (
         Letter.objects.filter(signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE)
-        .select_related("agency", "kind", "signatory_position")
+        .select_related("agency", "kind", "signatory_position", "drafter_position")
         .order_by("updated_at")[:100]
     )
 
 
 def counters(user) -> dict:
+    """Unread inbox rows, drafts waiting for my paraf, letters waiting for my signature, and
+    `action` (the last two together): three COUNT queries over indexed columns."""
     own, _ = _seat_ids(user)
-    return {
+    result = {
         "unread": unread_count(user),
         "to_review": ReviewStep.objects.filter(
             position_id__in=own, state=ReviewStep.State.PENDING,
             letter__state=Letter.State.IN_REVIEW,
-        ).count(),
+        ).count() if own else 0,
         "to_sign": Letter.objects.filter(
             signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE
-        ).count(),
+        ).count() if own else 0,
     }  # fmt: skip
+    result["action"] = result["to_review"] + result["to_sign"]
+    return result
