@@ -1,0 +1,57 @@
+import pytest
+from django.urls import reverse
+
+from esurat.audit.models import AuditEvent
+from esurat.letters.models import Letter
+from esurat.letters.tests.factories import draft_nota_dinas
+
+
+@pytest.mark.django_db
+def test_it_submits_the_draft(client, city):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    response = client.post(reverse("letters:submit", args=[letter.code]))
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.state == Letter.State.IN_REVIEW
+    assert AuditEvent.objects.filter(letter=letter, action="letter.submitted").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_second_submit(client, city):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    client.post(reverse("letters:submit", args=[letter.code]))
+    response = client.post(reverse("letters:submit", args=[letter.code]), follow=True)
+    assert [m.level_tag for m in response.context["messages"]][-1] == "error"
+    assert AuditEvent.objects.filter(letter=letter, action="letter.submitted").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_someone_who_is_not_the_drafter(client, city):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    client.post(reverse("letters:submit", args=[letter.code]))
+    client.force_login(city.users["kabid.aptika"])
+    client.post(reverse("letters:submit", args=[letter.code]))
+    assert AuditEvent.objects.filter(letter=letter, action="letter.submitted").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_answers_not_found_to_an_outsider(client, city):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.pupr"])
+    assert client.post(reverse("letters:submit", args=[letter.code])).status_code == 404
+    letter.refresh_from_db()
+    assert letter.state == Letter.State.DRAFT
+
+
+@pytest.mark.django_db
+def test_it_requires_login_and_post(client, city):
+    letter = draft_nota_dinas(city)
+    url = reverse("letters:submit", args=[letter.code])
+    assert "/accounts/login/" in client.post(url)["Location"]
+    client.force_login(city.users["staf.aptika"])
+    assert client.get(url).status_code == 405
+    letter.refresh_from_db()
+    assert letter.state == Letter.State.DRAFT
