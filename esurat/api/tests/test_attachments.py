@@ -1,0 +1,37 @@
+import pytest
+
+from esurat.api.tests.helpers import API, PDF, caller
+from esurat.audit.models import AuditEvent
+from esurat.letters.models import Attachment
+from esurat.letters.tests.factories import draft_nota_dinas
+
+
+@pytest.mark.django_db
+def test_it_attaches_downloads_and_removes_a_file(client, city):
+    letter = draft_nota_dinas(city)
+    staff = caller(client, city, "staf.aptika")
+    response = staff.upload(f"/letters/{letter.code}/attachments", "surat.pdf", PDF)
+    assert response.status_code == 201
+    data = response.json()
+    row = Attachment.objects.get(code=data["code"])
+    assert (row.content_type, row.size, row.sha256) == ("application/pdf", len(PDF), data["sha256"])
+    download = client.get(f"{API}/attachments/{row.code}", headers=staff.headers)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Type"] == "application/pdf"
+    assert "surat.pdf" in download["Content-Disposition"]
+    assert staff.delete(f"/attachments/{row.code}").status_code == 204
+    assert not Attachment.objects.exists()
+    actions = list(AuditEvent.objects.filter(letter=letter).values_list("action", flat=True))
+    assert actions[-2:] == ["letter.attachment_added", "letter.attachment_removed"]
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_file_that_is_not_a_pdf_or_image(client, city):
+    letter = draft_nota_dinas(city)
+    staff = caller(client, city, "staf.aptika")
+    response = staff.upload(f"/letters/{letter.code}/attachments", "x.pdf", b"MZ\x90\x00 exe",
+                            content_type="application/pdf")  # fmt: skip
+    assert response.status_code == 422 and response.json()["detail"][0]["msg"]
+    assert not Attachment.objects.exists()
+    missing = client.post(f"{API}/letters/{letter.code}/attachments", {}, headers=staff.headers)
+    assert missing.status_code == 422
