@@ -1,0 +1,23 @@
+"""Signing certificates in the admin: to see who holds one and until when. Keys are never shown;
+issuing and revoking happen through the signing actions."""
+
+from django.contrib import admin
+
+from esurat.audit.admin import ReadOnlyAdmin
+from esurat.signing.models import CertificateAuthority, SigningCertificate
+
+
+@admin.register(CertificateAuthority)
+class CertificateAuthorityAdmin(ReadOnlyAdmin):
+    list_display = ["government", "created_at"]
+    fields = ["government", "certificate_pem", "created_at"]
+
+
+@admin.register(SigningCertificate)
+class SigningCertificateAdmin(ReadOnlyAdmin):
+    list_display = ["user", "serial", "not_before", "not_after", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__full_name", "user__username", "user__nip", "serial"]
+    fields = ["user", "authority", "serial", "certificate_pem", "not_before", "not_after",
+              "revoked_at", "created_at"]  # fmt: skip

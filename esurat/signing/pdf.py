@@ -1,0 +1,192 @@
+"""The official PDF of a letter (WeasyPrint): letterhead, heading, body, signature block, QR code.
+
+The document is always written in Indonesian, whatever the reader's UI language: it is the legal
+text of the letter, not part of the interface. Rendering fetches nothing from the network: the QR
+code and any logo are data URIs, and every other URL is refused.
+"""
+
+import base64
+import io
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from esurat.lib.dates import long_date_id
+
+PAPER_SIZES = {"A4": "210mm 297mm", "F4": "215mm 330mm"}
+SECURITY_ID = {"B": "Biasa", "T": "Terbatas", "R": "Rahasia", "SR": "Sangat Rahasia"}
+NUMBERS_ID = [
+    "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+    "sepuluh", "sebelas",
+]  # fmt: skip
+# Where each provider's certificates come from, as the footer of the letter states it.
+ISSUERS = {
+    "bsre": (
+        "sertifikat elektronik yang diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), "
+        "Badan Siber dan Sandi Negara"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SignerBlock:
+    """Who signs, as printed under the letter: the position, the person, the qualifier."""
+
+    position: object
+    user: object | None
+    qualifier: str = ""  # "a.n.", "u.b.", "Plt.", "a.n. Plh."…
+
+
+def verification_url(letter) -> str:
+    return settings.SITE_URL + reverse("signing:verify", kwargs={"code": letter.code})
+
+
+def qr_data_uri(data: str) -> str:
+    image = qrcode.make(
+        data,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=1,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def place_of(government) -> str:
+    """The place written before the date: "Kota Banua Raya" → "Banua Raya"."""
+    name = government.short_name
+    for prefix in ("Kota ", "Kabupaten ", "Kab. "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def count_id(n: int) -> str:
+    """Enclosures as letters write them: "1 (satu) berkas", or "-"."""
+    if not n:
+        return "-"
+    words = NUMBERS_ID[n] if n < len(NUMBERS_ID) else ""
+    return f"{n} ({words}) berkas" if words else f"{n} berkas"
+
+
+def position_label(position) -> str:
+    """ "Sekretaris Dinas" → "Sekretaris Dinas Komunikasi dan Informatika" style full titles."""
+    agency = position.agency
+    if position.is_head or agency.name.lower() in position.title.lower():
+        return position.title
+    title, name = position.title.split(), agency.name.split()
+    if title and name and title[-1].lower() == name[0].lower():  # "Sekretaris Dinas" + "Dinas …"
+        title = title[:-1]
+    return " ".join([*title, *name])
+
+
+def recipient_label(recipient) -> str:
+    target = recipient.target
+    if target == "position":
+        return position_label(recipient.position)
+    if target == "agency":
+        head = recipient.agency.head_position()
+        return head.title if head else f"Kepala {recipient.agency.name}"
+    if target == "agency_all":
+        return f"Seluruh Pegawai {recipient.agency.name}"
+    return "Seluruh Kepala Perangkat Daerah"
+
+
+def letterhead(agency) -> dict:
+    """The kop surat of an agency; the regional leadership has its own (no Pemda line).
+
+    `logo` is a data URI or None: agencies have no logo field yet, so none is printed.
+    """
+    government = agency.government
+    contacts = [
+        ("Telepon", agency.phone),
+        ("Pos-el", agency.email),
+        ("Laman", agency.website),
+    ]
+    return {
+        "logo": None,
+        "is_leadership": agency.kind == "leadership",
+        "government": government.name.upper(),
+        "agency": agency.name.upper(),
+        "address": agency.address or government.address,
+        "contacts": [(label, value) for label, value in contacts if value],
+    }
+
+
+def signature_lines(letter, signer: SignerBlock) -> list[str]:
+    """The lines above the signature: "a.n. WALI KOTA BANUA RAYA" / "Plt. Sekretaris Daerah,"."""
+    parts = signer.qualifier.split()
+    on_behalf = [q for q in parts if q in ("a.n.", "u.b.")]
+    acting = " ".join(q for q in parts if q not in ("a.n.", "u.b."))
+    lines = []
+    if on_behalf:
+        superior = signer.position.superior or letter.agency.head_position()
+        if superior is not None and superior.pk != signer.position.pk:
+            lines.append(f"{on_behalf[0]} {position_label(superior).upper()}")
+    title = position_label(signer.position)
+    lines.append(f"{acting} {title},".strip())
+    return lines
+
+
+def footer_text(letter, provider: str) -> str:
+    if provider in ISSUERS:
+        issuer = ISSUERS[provider]
+    else:
+        issuer = (
+            f"sertifikat elektronik dari otoritas sertifikat e-Surat {letter.government.name}; "
+            "sertifikat ini BUKAN sertifikat tersertifikasi BSrE"
+        )
+    return (
+        f"Dokumen ini telah ditandatangani secara elektronik menggunakan {issuer}. "
+        f"Keasliannya dapat diperiksa dengan memindai kode QR atau di {verification_url(letter)}"
+    )
+
+
+def context_for(letter, *, signer: SignerBlock, provider: str, draft: bool = False) -> dict:
+    recipients = list(letter.recipients.select_related("position__agency", "agency"))
+    kind = letter.kind
+    return {
+        "letter": letter,
+        "kind": kind,
+        "layout": "nota" if kind.code in ("nota-dinas", "memo") else kind.layout,
+        "paper": PAPER_SIZES.get(kind.paper, PAPER_SIZES["A4"]),
+        "head": letterhead(letter.agency),
+        "place": place_of(letter.government),
+        "date": long_date_id(letter.letter_date) if letter.letter_date else "",
+        "number": letter.number,
+        "security": SECURITY_ID.get(letter.security, letter.security),
+        "is_narrow": letter.is_narrow,
+        "enclosures": count_id(letter.enclosures),
+        "addressees": [recipient_label(r) for r in recipients if r.kind == "to"],
+        "copies": [recipient_label(r) for r in recipients if r.kind == "cc"],
+        "body": mark_safe(letter.body),  # sanitised by do_create_draft / do_update_draft
+        "sender": position_label(signer.position),
+        "signature_lines": signature_lines(letter, signer),
+        "signer_name": signer.user.get_full_name() if signer.user else "",
+        "signer_nip": getattr(signer.user, "nip", "") or "",
+        "qr": None if draft else qr_data_uri(verification_url(letter)),
+        "footer": None if draft else footer_text(letter, provider),
+        "draft": draft,
+    }
+
+
+def render_letter_pdf(letter, *, signer: SignerBlock, provider: str, draft: bool = False) -> bytes:
+    """The letter as a PDF, as it will be signed (draft=True: no QR, a KONSEP watermark)."""
+    from weasyprint import HTML, URLFetcher  # imported late: importing loads Pango
+
+    html = render_to_string(
+        "pdf/letter.html", context_for(letter, signer=signer, provider=provider, draft=draft)
+    )
+    # Only data: URIs are fetched: a letter's body can never make the server call out.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(
+        pdf_identifier=letter.code.hex.encode(), uncompressed_pdf=False,
+        custom_metadata=False,
+    )  # fmt: skip

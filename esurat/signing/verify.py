@@ -1,0 +1,89 @@
+"""What the public verification page says about a letter, and about a PDF someone uploads."""
+
+import hashlib
+from dataclasses import dataclass
+
+from esurat.letters.models import IssuedNumber
+from esurat.lib.dates import long_date_id
+from esurat.signing.models import CertificateAuthority, SignedDocument
+from esurat.signing.pades import PdfCheck, validate_pdf
+from esurat.signing.pdf import position_label
+
+
+class Status:
+    VALID = "valid"
+    NUMBER_CANCELLED = "number_cancelled"
+
+
+@dataclass(frozen=True)
+class SignerFact:
+    name: str
+    position: str
+    qualifier: str
+    signed_at: object
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """The public facts of a signed letter. For R/SR letters only `status` is filled."""
+
+    status: str
+    narrow: bool
+    not_certified: bool  # signed with the government's own CA, not BSrE
+    number: str = ""
+    date: str = ""
+    kind: str = ""
+    subject: str = ""
+    agency: str = ""
+    signers: tuple[SignerFact, ...] = ()
+    sha256: str = ""
+
+
+def letter_facts(letter) -> LetterFacts:
+    cancelled = IssuedNumber.objects.filter(
+        letter=letter, insert=0, state=IssuedNumber.State.CANCELLED
+    ).exists()
+    status = Status.NUMBER_CANCELLED if cancelled else Status.VALID
+    not_certified = letter.signatures.filter(provider="local").exists()
+    if letter.is_narrow:
+        return LetterFacts(status=status, narrow=True, not_certified=not_certified)
+    signatures = letter.signatures.select_related("user", "position__agency").order_by("signed_at")
+    document = SignedDocument.objects.filter(letter=letter).first()
+    return LetterFacts(
+        status=status,
+        narrow=False,
+        not_certified=not_certified,
+        number=letter.number,
+        date=long_date_id(letter.letter_date) if letter.letter_date else "",
+        kind=letter.kind.name,
+        subject=letter.subject,
+        agency=letter.agency.name,
+        signers=tuple(
+            SignerFact(s.user.get_full_name(), position_label(s.position), s.qualifier, s.signed_at)
+            for s in signatures
+        ),  # fmt: skip
+        sha256=document.sha256 if document else "",
+    )
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """Is the uploaded file the registered document, and are its signatures valid?"""
+
+    registered: bool  # a signed PDF is registered for the letter at all
+    identical: bool
+    check: PdfCheck
+
+
+def check_upload(letter, data: bytes) -> UploadOutcome:
+    digest = hashlib.sha256(data).hexdigest()
+    documents = SignedDocument.objects.filter(letter=letter)
+    identical = documents.filter(sha256=digest).exists()
+    authority = CertificateAuthority.objects.filter(government_id=letter.government_id).first()
+    roots = []
+    if authority is not None:
+        from esurat.signing.ca import load_certificate
+
+        roots.append(load_certificate(authority.certificate_pem))
+    check = validate_pdf(data, trust_roots=roots)
+    return UploadOutcome(registered=documents.exists(), identical=identical, check=check)
