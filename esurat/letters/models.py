@@ -148,6 +148,7 @@ class Letter(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REGISTERED = "registered", _("Registered")
         FILED = "filed", _("Filed without disposition")
+        REVOKED = "revoked", _("Revoked")
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 
@@ -211,6 +212,12 @@ class Letter(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A signed letter is never edited: it may be revoked, and superseded by a correction (ralat).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
     # Incoming letters registered from outside (origin=registered).
     sender = models.ForeignKey(
         ExternalParty, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
@@ -343,6 +350,7 @@ class Recipient(models.Model):
         AGENCY = "agency", _("Agency (its head)")
         AGENCY_ALL = "agency_all", _("Everyone in an agency")
         GOVERNMENT_ALL = "government_all", _("Everyone in the government")
+        EXTERNAL = "external", _("Outside party (by e-mail or on paper)")
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="recipients")
     kind = models.CharField(max_length=2, choices=Kind.choices, default=Kind.TO)
@@ -352,6 +360,9 @@ class Recipient(models.Model):
     )
     agency = models.ForeignKey(
         "organisations.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    external = models.ForeignKey(
+        ExternalParty, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -363,6 +374,7 @@ class Recipient(models.Model):
                     Q(target="position", position__isnull=False)
                     | Q(target__in=["agency", "agency_all"], agency__isnull=False)
                     | Q(target="government_all")
+                    | Q(target="external", external__isnull=False)
                 ),
                 name="recipient_target_complete",
             ),
@@ -375,6 +387,8 @@ class Recipient(models.Model):
             return f"{_('Head of')} {self.agency.name}"
         if self.target == self.Target.AGENCY_ALL:
             return f"{_('Everyone in')} {self.agency.name}"
+        if self.target == self.Target.EXTERNAL:
+            return str(self.external)
         return str(_("Everyone in the government"))
 
 
