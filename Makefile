@@ -28,6 +28,8 @@ venv: $(BIN)/.installed
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo is a development server: debug on (seed_demo refuses without it; cookies over HTTP).
+demo run: export DEBUG ?= 1
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 

@@ -6,10 +6,13 @@ Shared by `seed_demo` and the tests' personas (conftest), so both speak of the s
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+
 from esurat.accounts.models import Role, User
 from esurat.organisations.models import Agency, Assignment, Government, Holiday, Position, Unit
 
 DEMO_PASSWORD = "demo-esurat"
+GOVERNMENT_NAME = "Pemerintah Kota Banua Raya"
 
 # (short_name, name, unit_code, kind, head title, [(unit, [positions under the head])])
 AGENCIES = [
@@ -102,6 +105,19 @@ HOLIDAYS_2026 = [
 ]
 
 
+def password_hash(password: str) -> str:
+    """One hash for all demo accounts (hashing takes a third of a second each time).
+
+    The demo password is public, so a PBKDF2 hash gets fewer rounds: signing the demo letters,
+    which checks the password each time, stays fast. Django re-hashes it at full strength on the
+    account's first login.
+    """
+    hasher = get_hasher()
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        return hasher.encode(password, hasher.salt(), iterations=50_000)
+    return make_password(password)
+
+
 @dataclass
 class DemoCity:
     government: Government
@@ -116,7 +132,7 @@ class DemoCity:
 def build_demo_city(*, password: str = DEMO_PASSWORD) -> DemoCity:
     """Create the government, its agencies, units, positions and the named accounts."""
     gov = Government.objects.create(
-        name="Pemerintah Kota Banua Raya", short_name="Kota Banua Raya",
+        name=GOVERNMENT_NAME, short_name="Kota Banua Raya",
         address="Jl. Jenderal Sudirman No. 1, Banua Raya",
     )  # fmt: skip
     for day, name, kind in HOLIDAYS_2026:
@@ -165,11 +181,11 @@ def build_demo_city(*, password: str = DEMO_PASSWORD) -> DemoCity:
     staff("Dinas PUPR", "Teknik Jalan", "Bidang Bina Marga", "Kepala Bidang Bina Marga")
 
     users = {}
+    hashed = password_hash(password)
     for username, (full_name, nip, agency, title) in PERSONAS.items():
         user = User(username=username, full_name=full_name, nip=nip, government=gov,
                     email=f"{username}@banuaraya.go.id", is_staff=username == "admin",
-                    is_superuser=username == "admin")  # fmt: skip
-        user.set_password(password)
+                    is_superuser=username == "admin", password=hashed)  # fmt: skip
         user.save()
         users[username] = user
         if title:
@@ -187,3 +203,29 @@ def build_demo_city(*, password: str = DEMO_PASSWORD) -> DemoCity:
                               user=users["sekdis.kominfo"], kind=Assignment.Kind.DELEGATE,
                               note="Sekretaris pimpinan")  # fmt: skip
     return DemoCity(gov, agencies, positions, users)
+
+
+# More people, for the demo data only (seed_demo): they write and receive the letters between
+# agencies. The tests' personas (PERSONAS above, the `city` fixture) do not include them.
+# username → (full name, NIP, agency short name, position title)
+MORE_PERSONAS = {
+    "kabag.umum": ("Hendra Gunawan, S.H., M.H.", "197904182006041012", "Setda",
+                   "Kepala Bagian Umum"),
+    "kadis.dinkes": ("dr. Fitriani Rahman, M.Kes.", "197806142003122011", "Dinkes",
+                     "Kepala Dinas Kesehatan"),
+    "kaban.bappeda": ("Ir. Yusuf Hamdani, M.T.", "197609252001121013", "Bappeda",
+                      "Kepala Badan Perencanaan Pembangunan Daerah"),
+}  # fmt: skip
+
+
+def add_more_people(city: DemoCity, *, password: str = DEMO_PASSWORD) -> None:
+    """Create the MORE_PERSONAS accounts and make each the holder of their position."""
+    hashed = password_hash(password)
+    for username, (full_name, nip, agency, title) in MORE_PERSONAS.items():
+        user = User.objects.create(username=username, full_name=full_name, nip=nip,
+                                   government=city.government, password=hashed,
+                                   email=f"{username}@banuaraya.go.id")  # fmt: skip
+        position = city.position(agency, title)
+        position.holder = user
+        position.save(update_fields=["holder"])
+        city.users[username] = user
