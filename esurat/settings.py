@@ -56,8 +56,10 @@ INSTALLED_APPS = [
     "esurat.accounts",
     "esurat.organisations",
     "esurat.letters",
+    "esurat.dispositions",
     "esurat.signing",
     "esurat.audit",
+    "esurat.search",
     "esurat.api",
 ]
 
@@ -172,6 +174,14 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Incoming scans (esurat.letters.scans) and reading them (esurat.letters.ocr, run by the worker).
+SCAN_MAX_PAGES = int(os.environ.get("SCAN_MAX_PAGES", "300"))
+SCAN_MAX_PHOTOS = int(os.environ.get("SCAN_MAX_PHOTOS", "40"))
+SCAN_MAX_IMAGE_PIXELS = int(os.environ.get("SCAN_MAX_IMAGE_MEGAPIXELS", "60")) * 1_000_000
+OCR_LANGUAGE = os.environ.get("OCR_LANGUAGE", "ind")
+OCR_JOBS = int(os.environ.get("OCR_JOBS", "1"))  # pages read in parallel by one task
+OCR_PAGE_TIMEOUT = float(os.environ.get("OCR_PAGE_TIMEOUT", "180"))
 
 TASKS = {
     "default": {

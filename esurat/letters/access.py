@@ -33,6 +33,10 @@ class Action(StrEnum):
     REVIEW = "review"
     SIGN = "sign"
     VIEW_RECEIPTS = "view_receipts"
+    # Incoming letters (origin=registered), for the registering agency's clerks: see
+    # is_incoming_clerk. Role-based, so seat_for_action answers None for them.
+    ROUTE = "route"  # send to the head or a unit, or file without disposition
+    CORRECT = "correct"  # correct the metadata, e.g. apply the OCR proposal
 
 
 def clerk_agency_ids(user) -> set[int]:
@@ -51,6 +55,25 @@ def _position_ids(user, *, narrow: bool) -> set[int]:
     return {s.position.pk for s in seats_of(user) if not (narrow and s.is_delegate)}
 
 
+# A registered incoming letter is the clerk's from registration on; a drafted one once sent.
+INCOMING_CLERK_STATES = (Letter.State.REGISTERED, Letter.State.FILED, Letter.State.SENT)
+
+
+def _clerk_states(letter: Letter) -> tuple[str, ...]:
+    if letter.origin == Letter.Origin.REGISTERED:
+        return INCOMING_CLERK_STATES
+    return (Letter.State.SENT,)
+
+
+def is_incoming_clerk(user, letter: Letter) -> bool:
+    """True for a registry clerk of the agency that registered this B/T incoming letter."""
+    return (
+        letter.origin == Letter.Origin.REGISTERED
+        and not letter.is_narrow
+        and letter.agency_id in clerk_agency_ids(user)
+    )
+
+
 def can_view(user, letter: Letter) -> bool:
     """True when the rules above let this user read this letter."""
     if not getattr(user, "is_authenticated", False) or user.government_id != letter.government_id:
@@ -60,7 +83,7 @@ def can_view(user, letter: Letter) -> bool:
         return True
     if ids and InboxEntry.objects.filter(letter=letter, position_id__in=ids).exists():
         return True
-    if letter.is_narrow or letter.state != Letter.State.SENT:
+    if letter.is_narrow or letter.state not in _clerk_states(letter):
         return False
     clerk_of = clerk_agency_ids(user)
     return bool(clerk_of) and (
@@ -86,7 +109,10 @@ def letters_visible_to(user):
     clerk_of = clerk_agency_ids(user)
     clerk = (
         broad
-        & Q(state=Letter.State.SENT)
+        & (
+            Q(state=Letter.State.SENT)
+            | Q(origin=Letter.Origin.REGISTERED, state__in=INCOMING_CLERK_STATES)
+        )
         & (
             Q(agency_id__in=clerk_of)
             | Q(Exists(Registration.objects.filter(letter=OuterRef("pk"), agency_id__in=clerk_of)))
@@ -186,4 +212,9 @@ def allowed_actions(user, letter: Letter) -> set[Action]:
                    Action.VIEW_RECEIPTS):  # fmt: skip
         if seat_for_action(user, letter, action):
             actions.add(action)
+    if is_incoming_clerk(user, letter):
+        if letter.state == Letter.State.REGISTERED:
+            actions.add(Action.ROUTE)
+        if letter.state in (Letter.State.REGISTERED, Letter.State.SENT):
+            actions.add(Action.CORRECT)
     return actions

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from esurat.letters.views import letter, lists, register
+from esurat.letters.views import incoming, letter, lists, register
 
 app_name = "letters"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("drafts/", lists.drafts, name="drafts"),
     path("action/", lists.needs_action, name="needs_action"),
     path("new/", letter.new, name="new"),
+    path("classifications/", letter.classification_options, name="classification_options"),
+    path("positions/", letter.position_options, name="position_options"),
     path("<uuid:code>/", letter.detail, name="detail"),
     path("<uuid:code>/edit/", letter.edit, name="edit"),
     path("<uuid:code>/submit/", letter.submit, name="submit"),
@@ -25,4 +27,15 @@ urlpatterns = [
     path("register/numbers/<uuid:code>/cancel/", register.cancel_number, name="cancel_number"),
     path("register/numbers/<uuid:code>/insert/", register.insert_number, name="insert_number"),
     path("register/agenda/", register.agenda, name="agenda"),
+    # Incoming letters (surat masuk): registration by the clerk and routing.
+    path("incoming/", incoming.index, name="incoming"),
+    path("incoming/new/", incoming.register, name="incoming_register"),
+    path("incoming/duplicates/", incoming.duplicates, name="incoming_duplicates"),
+    path("incoming/senders/", incoming.senders, name="incoming_senders"),
+    path("incoming/<uuid:code>/", incoming.detail, name="incoming_detail"),
+    path("incoming/<uuid:code>/scan/", incoming.scan, name="incoming_scan"),
+    path("incoming/<uuid:code>/proposal/", incoming.proposal, name="incoming_proposal"),
+    path("incoming/<uuid:code>/apply/", incoming.apply_proposal, name="incoming_apply"),
+    path("incoming/<uuid:code>/send/", incoming.send, name="incoming_send"),
+    path("incoming/<uuid:code>/file/", incoming.file, name="incoming_file"),
 ]

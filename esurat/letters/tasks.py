@@ -1,0 +1,82 @@
+"""Background work for letters (Django's Tasks API, run by the django-tasks-db worker).
+
+`read_scan` reads the text of an incoming letter's scan and proposes its metadata. It never runs
+in the web process: registration enqueues it with transaction.on_commit. It is idempotent: the
+text and proposal are written in one short transaction at the end, onto the letter's single
+LetterText row, so a run killed halfway (even mid-page) changes nothing but the state `running`;
+run again — by the worker, or by `manage.py requeue_scans` — it ends with exactly one text.
+"""
+
+import logging
+import shutil
+import tempfile
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from esurat.letters import ocr
+from esurat.search.models import LetterText
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def read_scan(letter_code: str) -> str:
+    """Read the scan of the letter with this code; returns the LetterText state."""
+    row = (
+        LetterText.objects.select_related("letter__government", "scan")
+        .filter(letter__code=letter_code)
+        .first()
+    )
+    if row is None or row.scan is None:
+        return "missing"
+    if row.state == LetterText.State.DONE and row.scan_sha256 == row.scan.sha256:
+        return row.state  # already read this very file: nothing to do
+    LetterText.objects.filter(pk=row.pk).update(
+        state=LetterText.State.RUNNING, attempts=row.attempts + 1, updated_at=timezone.now()
+    )
+    sha256 = row.scan.sha256
+    try:
+        with _local_path(row.scan.file) as path:
+            result = ocr.read_pdf(path)
+    except ocr.ReadError as exc:
+        logger.warning("scan of letter %s not read: %s", letter_code, exc)
+        _finish(row.pk, sha256, state=LetterText.State.FAILED, error=str(exc)[:500])
+        return LetterText.State.FAILED
+    except Exception as exc:
+        _finish(row.pk, sha256, state=LetterText.State.FAILED, error=repr(exc)[:500])
+        raise
+    proposal = ocr.propose(result.text, today=row.letter.government.today())
+    return _finish(row.pk, sha256, state=LetterText.State.DONE, text=result.text,
+                   source=result.source, pages=result.pages, proposal=proposal)  # fmt: skip
+
+
+@transaction.atomic
+def _finish(pk: int, sha256: str, *, state: str, **fields) -> str:
+    """Write the outcome, unless the scan changed meanwhile (then a newer run owns the row)."""
+    row = LetterText.objects.select_for_update(of=("self",)).select_related("scan").get(pk=pk)
+    if row.scan is None or row.scan.sha256 != sha256:
+        return row.state
+    row.state, row.scan_sha256, row.error = state, sha256, fields.pop("error", "")
+    for key, value in fields.items():
+        setattr(row, key, value)
+    row.save()
+    return row.state
+
+
+@contextmanager
+def _local_path(field_file):
+    """A path on this machine for the stored file (object storage has none: copy it)."""
+    try:
+        path = field_file.path
+    except NotImplementedError:
+        path = None
+    if path:
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as copy, field_file.open("rb") as source:
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield copy.name

@@ -1,0 +1,31 @@
+"""Enqueue again the scans whose reading never finished (a worker killed mid-page, a crash)."""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from esurat.letters.tasks import read_scan
+from esurat.search.models import LetterText
+
+
+class Command(BaseCommand):
+    help = "Enqueue read_scan again for scans pending or running for longer than --minutes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--minutes", type=int, default=15)
+        parser.add_argument("--failed", action="store_true", help="also retry failed scans")
+
+    def handle(self, *args, minutes, failed, **options):
+        states = [LetterText.State.PENDING, LetterText.State.RUNNING]
+        if failed:
+            states.append(LetterText.State.FAILED)
+        stale = timezone.now() - datetime.timedelta(minutes=minutes)
+        codes = list(
+            LetterText.objects.filter(
+                state__in=states, updated_at__lt=stale, scan__isnull=False
+            ).values_list("letter__code", flat=True)
+        )
+        for code in codes:
+            read_scan.enqueue(str(code))
+        self.stdout.write(f"{len(codes)} scan(s) enqueued")
