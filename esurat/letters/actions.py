@@ -348,23 +348,26 @@ def do_sign(*, letter: Letter, seat, user, password: str, secret: str = "", ip_a
     if seat.position.pk != letter.signatory_position_id or seat.is_delegate:
         raise ActionRefused(_("This letter is not waiting for your signature."))
     qualifier = _signature_qualifier(letter, seat)
+    now = timezone.now()
+    government = letter.government
+    letter_date = timezone.localdate(now, government.zone)
+    # The number comes first so a PAdES provider can print it in the PDF it signs; a provider
+    # failure raises and the whole transaction (number included) rolls back.
+    issued = _issue_number(letter, user=user, date=letter_date, now=now)
+    letter.number, letter.letter_date, letter.signed_at = issued.number, letter_date, now
+    provider = get_provider()
     try:
-        result = get_provider().sign(
+        result = provider.sign(
             SignRequest(letter=letter, user=user, position=seat.position, acting_as=seat.acting_as,
                         qualifier=qualifier, secret=secret)
         )  # fmt: skip
     except SigningError as exc:
         raise ActionRefused(str(exc)) from exc
-    now = timezone.now()
-    government = letter.government
-    letter_date = timezone.localdate(now, government.zone)
     Signature.objects.create(letter=letter, position=seat.position, user=user,
                              acting_as=seat.acting_as, qualifier=qualifier,
                              version=letter.version, content_sha256=result.content_sha256,
-                             provider=get_provider().name, level=result.level,
+                             provider=provider.name, level=result.level,
                              signed_at=now)  # fmt: skip
-    issued = _issue_number(letter, user=user, date=letter_date, now=now)
-    letter.number, letter.letter_date, letter.signed_at = issued.number, letter_date, now
     record_event(government=government, actor=_actor(seat, user, ip_address),
                  action="letter.signed", letter=letter,
                  data={"number": letter.number, "version": letter.version,
@@ -398,8 +401,10 @@ def resolve_recipient_positions(letter: Letter) -> dict[int, tuple[str, int]]:
             positions = positions.filter(agency_id=r.agency_id, is_head=True)
         elif r.target == Recipient.Target.AGENCY_ALL:
             positions = positions.filter(agency_id=r.agency_id)
-        else:
+        elif r.target == Recipient.Target.GOVERNMENT_ALL:
             positions = positions.filter(agency__government_id=letter.government_id)
+        else:
+            continue  # outside parties are reached by e-mail or on paper (esurat.delivery)
         for pid, agency_id in positions.values_list("pk", "agency_id"):
             if targets.get(pid, ("",))[0] != Recipient.Kind.TO:
                 targets[pid] = (r.kind, agency_id)
