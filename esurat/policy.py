@@ -12,7 +12,7 @@ from esurat.letters.access import Action
 
 @dataclass(frozen=True)
 class Rule:
-    who: str  # "public", "login", "letter", "attachment", "clerk", "staff"
+    who: str  # "public", "login", "letter", "attachment", "disposition", "clerk", "staff"
     methods: tuple[str, ...] = ("GET",)
     action: Action | None = None
 
@@ -30,6 +30,11 @@ def letter(action: Action, *methods: str) -> Rule:
 
 def attachment(action: Action, *methods: str) -> Rule:
     return Rule("attachment", methods or ("GET",), action)
+
+
+def disposition(*methods: str) -> Rule:
+    """A URL about one disposition (its <uuid:code>): esurat/dispositions/access.py decides."""
+    return Rule("disposition", methods or ("GET",))
 
 
 POLICY: dict[str, Rule] = {
@@ -59,6 +64,73 @@ POLICY: dict[str, Rule] = {
     "letters:cancel_number": CLERK_FORM,
     "letters:insert_number": CLERK_FORM,
     "letters:agenda": CLERK_GET,
+    "letters:classification_options": LOGIN_GET,
+    "letters:position_options": LOGIN_GET,
+    "signing:verify": PUBLIC,
+    # Dispositions: letter-level URLs need the letter to be visible; the dispose and giver/recipient
+    # rules live in esurat/dispositions/access.py.
+    "dispositions:mine": LOGIN_GET,
+    "dispositions:dispose": letter(Action.VIEW, "GET", "POST"),
+    "dispositions:tree": letter(Action.VIEW),
+    "dispositions:detail": disposition(),
+    "dispositions:withdraw": disposition("POST"),
+    "dispositions:approve": disposition("POST"),
+    "dispositions:discard": disposition("POST"),
+    "dispositions:reopen": disposition("POST"),
+    "dispositions:report": disposition("GET", "POST"),
+    "dispositions:sheet": disposition(),
+    "dispositions:follow_up_file": disposition(),
+    "api:disposition_list": LOGIN_GET,
+    "api:disposition_counters": LOGIN_GET,
+    "api:disposition_options": letter(Action.VIEW),
+    "api:disposition_dispose": letter(Action.VIEW, "POST"),
+    "api:disposition_tree": letter(Action.VIEW),
+    "api:disposition_detail": disposition(),
+    "api:disposition_read": disposition("POST"),
+    "api:disposition_withdraw": disposition("POST"),
+    "api:disposition_approve": disposition("POST"),
+    "api:disposition_discard": disposition("POST"),
+    "api:disposition_reopen": disposition("POST"),
+    "api:disposition_follow_up": disposition("POST"),
+    # The REST API (esurat/api/): a session or a personal token; anonymous callers get 401.
+    "api:api-root": Rule("public"),
+    "api:openapi-json": Rule("public"),
+    "api:token_issue": Rule("public", ("POST",)),
+    "api:token_revoke": Rule("login", ("DELETE",)),
+    "api:me": LOGIN_GET,
+    "api:position_search": LOGIN_GET,
+    "api:agency_list": LOGIN_GET,
+    "api:letter_kind_list": LOGIN_GET,
+    "api:classification_search": LOGIN_GET,
+    "api:letter_inbox": LOGIN_GET,
+    "api:letter_outbox": LOGIN_GET,
+    "api:letter_drafts": LOGIN_GET,
+    "api:letter_needs_action": LOGIN_GET,
+    "api:letter_create": Rule("login", ("POST",)),
+    "api:letter_detail": letter(Action.VIEW),
+    "api:letter_update": letter(Action.EDIT, "PATCH"),
+    "api:letter_attachment_add": letter(Action.EDIT, "POST"),
+    "api:attachment_download": attachment(Action.VIEW),
+    "api:attachment_remove": attachment(Action.EDIT, "DELETE"),
+    "api:letter_submit": letter(Action.SUBMIT, "POST"),
+    "api:letter_review": letter(Action.REVIEW, "POST"),
+    "api:letter_sign": letter(Action.SIGN, "POST"),
+    "api:letter_return": letter(Action.SIGN, "POST"),
+    "api:letter_withdraw": letter(Action.WITHDRAW, "POST"),
+    "api:letter_versions": letter(Action.VIEW),
+    "api:letter_timeline": letter(Action.VIEW),
+    "api:letter_receipts": letter(Action.VIEW_RECEIPTS),
+    # Incoming letters (esurat/letters/views/incoming.py).
+    "letters:incoming": CLERK_GET,
+    "letters:incoming_register": CLERK_FORM,
+    "letters:incoming_duplicates": CLERK_GET,
+    "letters:incoming_senders": CLERK_GET,
+    "letters:incoming_detail": letter(Action.VIEW),
+    "letters:incoming_scan": letter(Action.VIEW),
+    "letters:incoming_proposal": letter(Action.CORRECT),
+    "letters:incoming_apply": letter(Action.CORRECT, "POST"),
+    "letters:incoming_send": letter(Action.ROUTE, "POST"),
+    "letters:incoming_file": letter(Action.ROUTE, "POST"),
 }
 
 # Django's admin site guards itself (is_staff + model permissions); its URLs are not listed.

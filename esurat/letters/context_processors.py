@@ -1,3 +1,4 @@
+from esurat.letters.access import clerk_agency_ids
 from esurat.letters.selectors import counters as letter_counters
 from esurat.organisations.access import seats_of
 
@@ -27,7 +28,7 @@ class _LazyCounters:
 
 
 def counters(request):
-    """`counters` (unread, to_review, to_sign, action) and `my_seats` for the navigation.
+    """`counters` (unread, to_review, to_sign, action), `my_seats` and `is_clerk` for the navigation.
 
     Both are lazy; the seats are cached on the user for the request, so the views that also need
     them pay once.
@@ -35,4 +36,8 @@ def counters(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    return {"counters": _LazyCounters(user), "my_seats": lambda: seats_of(user)}
+    return {
+        "counters": _LazyCounters(user),
+        "my_seats": lambda: seats_of(user),
+        "is_clerk": lambda: bool(clerk_agency_ids(user)),
+    }

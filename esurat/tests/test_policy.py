@@ -8,6 +8,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
 from esurat.policy import POLICY, SELF_GUARDED_NAMESPACES
 
+# Rules about one object: the outsider test builds a real one of each kind (_real_objects).
+OBJECT_RULES = ("letter", "attachment", "clerk", "disposition")
+
 
 def _named_urls(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
@@ -50,7 +53,7 @@ def _cases(kind):
         if rule is None or rule.who == "public":
             continue
         for method in rule.methods:
-            if kind == "anonymous" or rule.who in ("letter", "attachment", "clerk"):
+            if kind == "anonymous" or rule.who in OBJECT_RULES:
                 yield pytest.param(name, method, id=f"{name}-{method}")
 
 
@@ -79,7 +82,20 @@ def _real_objects(city):
     attachment = do_add_attachment(letter=letter, seat=seats_of(staff)[0], user=staff, upload=pdf)
     letter = send_through(city, letter)
     return {"letter": letter.code, "attachment": attachment.code,
-            "clerk": IssuedNumber.objects.get(letter=letter).code}  # fmt: skip
+            "clerk": IssuedNumber.objects.get(letter=letter).code,
+            "disposition": _disposition(city, letter).code}  # fmt: skip
+
+
+def _disposition(city, letter):
+    """The head of Dinas PUPR disposes the letter to the (vacant) Kabid Bina Marga."""
+    from esurat.dispositions.actions import do_dispose
+    from esurat.dispositions.models import Instruction
+    from esurat.organisations.access import seats_of
+
+    kadis = city.users["kadis.pupr"]
+    return do_dispose(letter=letter, seat=seats_of(kadis)[0], user=kadis,
+                      to_positions=[city.position("Dinas PUPR", "Kepala Bidang Bina Marga")],
+                      instructions=list(Instruction.objects.all()[:1]))[0]  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -103,7 +119,7 @@ def test_it_refuses_methods_a_url_does_not_take(client, city):
     checked = 0
     for name, pattern in _project_urls():
         rule = POLICY.get(name)
-        if rule is None or name.startswith("api:") or rule.who in ("letter", "attachment", "clerk"):
+        if rule is None or name.startswith("api:") or rule.who in OBJECT_RULES:
             continue
         for method in {"GET", "POST"} - set(rule.methods):
             response = getattr(client, method.lower())(_url(name, pattern))

@@ -1,0 +1,181 @@
+"""Reads for the disposition screens: my dispositions (received, given, overdue), the counters,
+and a letter's disposition tree. Each runs a fixed number of queries whatever the data size."""
+
+import base64
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from esurat.dispositions.models import Disposition, FollowUp, Instruction
+from esurat.letters.models import NARROW_SECURITY, Letter
+from esurat.letters.selectors import PAGE_SIZE, Page, decode_cursor, encode_cursor
+from esurat.lib.workdays import add_working_days
+from esurat.organisations.access import seats_of
+
+BOXES = ("received", "given", "overdue")
+
+
+def _seat_ids(user) -> tuple[list[int], list[int]]:
+    seats = seats_of(user)
+    own = [s.position.pk for s in seats if not s.is_delegate]
+    delegated = [s.position.pk for s in seats if s.is_delegate]
+    return own, delegated
+
+
+def _side(user, field_name: str) -> Q:
+    """Rows whose `field_name` is one of the user's positions; delegates never see R/SR rows."""
+    own, delegated = _seat_ids(user)
+    q = Q(**{f"{field_name}__in": own})
+    if delegated:
+        q |= Q(**{f"{field_name}__in": delegated}) & ~Q(letter__security__in=NARROW_SECURITY)
+    return q
+
+
+def received_filter(user) -> Q:
+    return _side(user, "to_position_id") & Q(state__in=Disposition.VISIBLE_STATES)
+
+
+def given_filter(user) -> Q:
+    return _side(user, "from_position_id")
+
+
+@dataclass
+class Deadlines:
+    """Today and the next working day in the government's zone, to colour due dates."""
+
+    today: datetime.date
+    soon: datetime.date
+    zone: datetime.tzinfo
+
+    def status(self, d: Disposition) -> str:
+        """ "overdue", "due_soon", "late" (done after the due date), or ""."""
+        if d.state in Disposition.OPEN_STATES:
+            if d.due_date < self.today:
+                return "overdue"
+            if d.due_date <= self.soon:
+                return "due_soon"
+        elif d.state == Disposition.State.DONE and d.done_at:
+            if d.done_at.astimezone(self.zone).date() > d.due_date:
+                return "late"
+        return ""
+
+
+def deadlines(government) -> Deadlines:
+    today = government.today()
+    return Deadlines(today, add_working_days(government, today, 1), government.zone)
+
+
+def _rows(qs):
+    return qs.select_related(
+        "letter", "letter__agency", "letter__sender", "from_position", "to_position",
+        "to_position__holder",
+    ).only(
+        "pk", "code", "batch", "state", "due_date", "created_at", "sent_at", "read_at", "done_at",
+        "note", "created_as", "letter__code", "letter__subject", "letter__number",
+        "letter__security", "letter__urgency", "letter__origin", "letter__sender_number",
+        "letter__agency__short_name", "letter__sender__name", "from_position__title",
+        "to_position__title", "to_position__holder__full_name",
+    ).prefetch_related(
+        Prefetch("instructions", queryset=Instruction.objects.only("pk", "name", "order"))
+    )  # fmt: skip
+
+
+def _encode_due(due: datetime.date, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{due.isoformat()}|{pk}".encode()).decode()
+
+
+def _decode_due(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        due, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.date.fromisoformat(due), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def my_dispositions(user, *, box: str = "received", cursor=None, today=None) -> Page:
+    """One page of the user's dispositions: received (newest first), given (newest first, with
+    prepared and withdrawn ones) or overdue (open, to or from the user, oldest due date first)."""
+    if box == "overdue":
+        qs = Disposition.objects.filter(
+            received_filter(user) | given_filter(user),
+            state__in=Disposition.OPEN_STATES,
+            due_date__lt=today or user.government.today(),
+        )
+        after = _decode_due(cursor)
+        if after:
+            due, pk = after
+            qs = qs.filter(Q(due_date__gt=due) | Q(due_date=due, pk__gt=pk))
+        rows = list(_rows(qs.order_by("due_date", "pk"))[: PAGE_SIZE + 1])
+        more = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        return Page(rows, _encode_due(rows[-1].due_date, rows[-1].pk) if more else None)
+    where = given_filter(user) if box == "given" else received_filter(user)
+    qs = Disposition.objects.filter(where)
+    after = decode_cursor(cursor)
+    if after:
+        at, pk = after
+        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+    rows = list(_rows(qs.order_by("-created_at", "-pk"))[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return Page(rows, encode_cursor(rows[-1].created_at, rows[-1].pk) if more else None)
+
+
+def counters(user, *, today=None) -> dict[str, int]:
+    """received (open), unread, given (open), awaiting approval, overdue — in one query."""
+    if not getattr(user, "is_authenticated", False) or not user.government_id:
+        return dict.fromkeys(("received", "unread", "given", "prepared", "overdue"), 0)
+    today = today or user.government.today()
+    received, given = received_filter(user), given_filter(user)
+    is_open = Q(state__in=Disposition.OPEN_STATES)
+    # Only open and prepared rows count: years of done dispositions are never scanned.
+    live = Q(state__in=[*Disposition.OPEN_STATES, Disposition.State.PREPARED])
+    return Disposition.objects.filter(received | given, live).aggregate(
+        received=Count("pk", filter=received & is_open),
+        unread=Count("pk", filter=received & Q(state=Disposition.State.SENT)),
+        given=Count("pk", filter=given & is_open),
+        prepared=Count("pk", filter=given & Q(state=Disposition.State.PREPARED)),
+        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+    )
+
+
+@dataclass
+class Node:
+    """One disposition in a letter's tree, with the ones given under it."""
+
+    disposition: Disposition
+    status: str
+    children: list["Node"] = field(default_factory=list)
+
+
+def tree(letter: Letter, user, *, marks: Deadlines) -> list[Node]:
+    """The letter's dispositions as a forest (roots: those given from an inbox).
+
+    Prepared dispositions appear only to the user's seats at the giving position. Four queries.
+    """
+    seat_ids = {s.position.pk for s in seats_of(user)}
+    rows = list(
+        Disposition.objects.filter(letter=letter)
+        .select_related("from_position", "to_position__holder", "read_by", "created_by", "sent_by")
+        .prefetch_related(
+            Prefetch("instructions", queryset=Instruction.objects.only("pk", "name", "order")),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related("created_by").prefetch_related("files"),
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+    nodes: dict[int, Node] = {}
+    for d in rows:
+        if d.state == Disposition.State.PREPARED and d.from_position_id not in seat_ids:
+            continue
+        nodes[d.pk] = Node(d, marks.status(d))
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.disposition.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots

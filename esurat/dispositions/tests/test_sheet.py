@@ -1,0 +1,38 @@
+import io
+
+import pytest
+from django.urls import reverse
+
+from esurat.dispositions.tests.conftest import BINA_MARGA, SDA, give
+from esurat.letters.models import Registration
+
+
+@pytest.mark.django_db
+def test_it_prints_the_lembar_disposisi(client, pupr):
+    pytest.importorskip("weasyprint")
+    d, _ = give(pupr, "kadis.pupr", [BINA_MARGA, SDA], note="Koordinasikan dengan Bappeda")
+    client.force_login(pupr.user("kadis.pupr"))
+    response = client.get(reverse("dispositions:sheet", args=[d.code]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    extract_text = pytest.importorskip("pdfminer.high_level").extract_text
+    text = " ".join(extract_text(io.BytesIO(response.content)).split())
+    agenda = Registration.objects.get(letter=pupr.letter, agency__short_name="Dinas PUPR",
+                                      direction="in").agenda_number  # fmt: skip
+    for expected in (
+        "LEMBAR DISPOSISI", "DINAS PEKERJAAN UMUM DAN PENATAAN RUANG", agenda,
+        "Dinas Komunikasi dan Informatika", pupr.letter.number, pupr.letter.subject,
+        BINA_MARGA, SDA, "Untuk ditindaklanjuti", "Koordinasikan dengan Bappeda",
+        pupr.user("kadis.pupr").full_name, "NIP 197201011998031008",
+    ):  # fmt: skip
+        assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_it_answers_not_found_to_an_outsider(client, pupr):
+    (d,) = give(pupr, "kadis.pupr", [BINA_MARGA])
+    client.force_login(pupr.user("staf.pupr"))
+    assert client.get(reverse("dispositions:sheet", args=[d.code])).status_code == 404
+    client.force_login(pupr.user("kadis.pupr"))
+    assert client.post(reverse("dispositions:sheet", args=[d.code])).status_code == 405
