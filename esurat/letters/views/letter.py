@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from esurat.audit.models import AuditEvent
+from esurat.dispositions import actions as disposition_actions
 from esurat.dispositions import selectors as disposition_selectors
 from esurat.dispositions.access import receiving_seats
 from esurat.letters import actions
@@ -297,8 +298,10 @@ def _detail_context(request, letter: Letter) -> dict:
 def detail(request, code):
     """The letter page. Opening it records the first read for each of the user's inboxes."""
     letter = access_letter(request.user, code, ip_address=_ip(request))
-    actions.do_mark_read(letter=letter, user=request.user, seats=seats_of(request.user),
-                         ip_address=_ip(request))  # fmt: skip
+    seats = seats_of(request.user)
+    actions.do_mark_read(letter=letter, user=request.user, seats=seats, ip_address=_ip(request))
+    disposition_actions.do_mark_read(letter=letter, user=request.user, seats=seats,
+                                     ip_address=_ip(request))  # fmt: skip
     return render(request, "letters/detail.html", _detail_context(request, letter))
 
 
