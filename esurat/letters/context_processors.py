@@ -1,4 +1,3 @@
-from esurat.dispositions.selectors import counters as disposition_counters
 from esurat.letters.access import clerk_agency_ids
 from esurat.letters.selectors import counters as letter_counters
 from esurat.organisations.access import seats_of
@@ -41,5 +40,4 @@ def counters(request):
         "counters": _LazyCounters(user),
         "my_seats": lambda: seats_of(user),
         "is_clerk": lambda: bool(clerk_agency_ids(user)),
-        "disposition_counters": lambda: disposition_counters(user),
     }

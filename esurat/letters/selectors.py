@@ -7,7 +7,7 @@ import base64
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
@@ -20,7 +20,7 @@ from esurat.letters.models import (
     ReviewStep,
 )
 from esurat.organisations.access import seats_of
-from esurat.organisations.models import Agency
+from esurat.organisations.models import Agency, Government
 
 PAGE_SIZE = 25
 
@@ -207,19 +207,41 @@ def to_sign(user):
     )
 
 
+def _count(queryset):
+    """A COUNT(*) of the queryset usable as a scalar subquery (0 when nothing matches)."""
+    counted = (
+        queryset.order_by().annotate(_one=Value(1)).values("_one")
+        .annotate(n=Count("*")).values("n")[:1]
+    )  # fmt: skip
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def counters(user) -> dict:
-    """Unread inbox rows, drafts waiting for my paraf, letters waiting for my signature, and
-    `action` (the last two together): three COUNT queries over indexed columns."""
+    """The navigation counters in ONE query of scalar subqueries over indexed columns:
+    unread inbox rows, drafts waiting for my paraf, letters waiting for my signature, unread
+    dispositions to me, and `action` (paraf + signature together)."""
+    from esurat.dispositions.models import Disposition
+    from esurat.dispositions.selectors import received_filter
+
     own, _ = _seat_ids(user)
-    result = {
-        "unread": unread_count(user),
-        "to_review": ReviewStep.objects.filter(
-            position_id__in=own, state=ReviewStep.State.PENDING,
-            letter__state=Letter.State.IN_REVIEW,
-        ).count() if own else 0,
-        "to_sign": Letter.objects.filter(
-            signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE
-        ).count() if own else 0,
-    }  # fmt: skip
+    values = (
+        Government.objects.filter(pk=user.government_id)
+        .annotate(
+            unread=_count(InboxEntry.objects.filter(inbox_filter(user), read_at__isnull=True)),
+            to_review=_count(ReviewStep.objects.filter(
+                position_id__in=own, state=ReviewStep.State.PENDING,
+                letter__state=Letter.State.IN_REVIEW,
+            )),
+            to_sign=_count(Letter.objects.filter(
+                signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE
+            )),
+            dispositions=_count(Disposition.objects.filter(
+                received_filter(user), state=Disposition.State.SENT
+            )),
+        )
+        .values("unread", "to_review", "to_sign", "dispositions")
+        .first()
+    )  # fmt: skip
+    result = values or {"unread": 0, "to_review": 0, "to_sign": 0, "dispositions": 0}
     result["action"] = result["to_review"] + result["to_sign"]
     return result
