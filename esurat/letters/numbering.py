@@ -5,8 +5,8 @@ import string
 
 from django.db import IntegrityError, transaction
 
-from esurat.lib.dates import roman_month
 from esurat.letters.models import LetterKind, Sequence
+from esurat.lib.dates import roman_month
 
 PLACEHOLDERS = {"classification", "seq", "unit_code", "kind", "month", "month_roman", "year"}
 

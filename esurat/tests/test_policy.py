@@ -48,7 +48,7 @@ def _url(name, pattern):
 
 
 def _cases(kind):
-    for name, pattern in _project_urls():
+    for name, _pattern in _project_urls():
         rule = POLICY.get(name)
         if rule is None or rule.who == "public":
             continue

@@ -2,15 +2,14 @@
 
 from esurat.letters import actions
 from esurat.letters.models import Classification, LetterKind
-from esurat.organisations.access import seat_for
+from esurat.organisations.access import seat_for, seats_of
 
 
 def draft_nota_dinas(city, *, security="B", urgency="biasa", to=None, cc=None, reviewers=None,
                      signatory=None, drafter="staf.aptika", subject="Undangan rapat koordinasi"):
     """A nota dinas from Diskominfo staff to the head of Dinas PUPR, tembusan Sekda."""
     user = city.users[drafter]
-    seat = [s for s in __import__("esurat.organisations.access", fromlist=["x"]).seats_of(user)
-            if not s.is_delegate][0]
+    seat = next(s for s in seats_of(user) if not s.is_delegate)
     kominfo = "Diskominfo"
     reviewers = reviewers if reviewers is not None else [
         city.position(kominfo, "Kepala Bidang Aplikasi Informatika"),
@@ -26,13 +25,6 @@ def draft_nota_dinas(city, *, security="B", urgency="biasa", to=None, cc=None, r
         urgency=urgency, subject=subject, body="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p>",
         recipients=to + cc, reviewers=reviewers, signatory=signatory,
     )
-
-
-def act(city, username, letter):
-    user = city.users[username]
-    from esurat.letters.access import Action, seat_for_action
-
-    return user, seat_for_action
 
 
 def send_through(city, letter, *, signer="kadis.kominfo", reviewers=("kabid.aptika",),

@@ -12,6 +12,7 @@ from esurat.letters import actions
 from esurat.letters.access import Action, allowed_actions, can_view, letters_visible_to
 from esurat.letters.models import Letter
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
+from esurat.organisations.access import seats_of
 
 PERSONAS = [
     "staf.aptika", "kabid.aptika", "kadis.kominfo", "sekdis.kominfo", "agendaris.kominfo",
@@ -62,7 +63,7 @@ def expected(persona: str, state: str, security: str, action: Action) -> bool:
 def make_letter(city, state: str, security: str) -> Letter:
     letter = draft_nota_dinas(city, security=security)
     staff = city.users["staf.aptika"]
-    seat = next(s for s in __import__("esurat.organisations.access", fromlist=["x"]).seats_of(staff))
+    seat = seats_of(staff)[0]
     if state == "draft":
         return letter
     if state == "withdrawn":
@@ -73,7 +74,7 @@ def make_letter(city, state: str, security: str) -> Letter:
     if state == "in_review":
         return letter
     kabid = city.users["kabid.aptika"]
-    kabid_seat = next(iter(__import__("esurat.organisations.access", fromlist=["x"]).seats_of(kabid)))
+    kabid_seat = seats_of(kabid)[0]
     if state == "returned":
         return actions.do_review(letter=letter, seat=kabid_seat, user=kabid, approve=False,
                                  note="Perbaiki tanggal rapat")  # fmt: skip

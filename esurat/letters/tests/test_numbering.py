@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from esurat.letters import actions
-from esurat.lib.dates import roman_month
 from esurat.letters.models import IssuedNumber, LetterKind
 from esurat.letters.numbering import check_template, next_value
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
+from esurat.lib.dates import roman_month
 
 
 @pytest.mark.django_db
