@@ -1,6 +1,19 @@
 """Shared test fixtures: the personas of the demo city (esurat.organisations.demo)."""
 
 import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_browser(request, settings):
+    """Unit tests assert on the English msgids; the browser journeys (e2e/) and
+    esurat/tests/test_language.py check the Indonesian default itself."""
+    if "/e2e/" in str(request.node.fspath) or request.node.get_closest_marker("indonesian"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
