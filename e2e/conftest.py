@@ -2,6 +2,12 @@
 
 Skipped when no chromium is installed (a fresh machine without the Debian package); CI installs it.
 Screenshots go to e2e/screenshots/ (ignored by git) for a person to look at.
+
+The live server reads the same database from another thread, so these tests run with
+transactional_db semantics: tables are emptied after each test instead of rolled back. Two
+things need care because of that (see `city` below): the reference data the migrations load
+(classification codes, letter kinds, disposition instructions) is put back, and the audit log's
+append-only triggers are lifted for the emptying only.
 """
 
 import os
@@ -24,6 +30,73 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+# --- the database ------------------------------------------------------------------------------
+
+
+def _load_reference_data() -> None:
+    """What the data migrations load; the flush after a transactional test empties it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from esurat.letters import reference
+    from esurat.letters.models import Classification, LetterKind
+
+    if not LetterKind.objects.exists() or not Classification.objects.exists():
+        reference.load(Classification, LetterKind)
+    instructions = import_module("esurat.dispositions.migrations.0002_instructions")
+    if not apps.get_model("dispositions", "Instruction").objects.exists():
+        instructions.load(apps, None)
+
+
+def _audit_triggers(on: bool) -> None:
+    """Put the append-only triggers of the audit log back (on) or lift them (off).
+
+    PostgreSQL empties tables with TRUNCATE, which row triggers do not see; SQLite deletes row by
+    row, which the trigger refuses. Lifting them only around the flush keeps them in force for
+    everything the test and the server do.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("esurat.audit.migrations.0002_append_only")
+    with connection.schema_editor() as editor:
+        migration.backwards(apps, editor)
+        if on:
+            migration.forwards(apps, editor)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_after_module(django_db_setup, django_db_blocker):
+    """Leave the database as migrations made it, for whatever tests run after these."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _load_reference_data()
+        _audit_triggers(on=True)
+        # Closed here: left open, this connection was still there when pytest-django dropped
+        # the PostgreSQL test database ("being accessed by other users").
+        connection.close()
+
+
+@pytest.fixture
+def city(live_server, transactional_db, settings, tmp_path):
+    """The demo city (password "pw") in a database the live server shares; files in tmp_path."""
+    from esurat.organisations.demo import build_demo_city
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _load_reference_data()
+    _audit_triggers(on=True)
+    yield build_demo_city(password="pw")
+    _audit_triggers(on=False)
+
+
+# --- the browser -------------------------------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
@@ -43,6 +116,8 @@ def browser():
 class Shooter:
     def __init__(self, journey: str):
         self.dir = SHOTS / journey
+        if self.dir.exists():
+            shutil.rmtree(self.dir)  # only this run's pictures, numbered in order
         self.dir.mkdir(parents=True, exist_ok=True)
         self.n = 0
 
@@ -56,23 +131,59 @@ def shoot(request):
     return Shooter(request.node.name.removeprefix("test_"))
 
 
-@pytest.fixture
-def open_page(browser, live_server):
-    """A page factory: a fresh browser context per persona, phone or desktop sized."""
-    contexts = []
+class Pages:
+    """Makes pages (one browser context per persona) and remembers what went wrong on them:
+    responses with a 5xx status and uncaught JavaScript errors."""
 
-    def make(*, phone=False):
+    def __init__(self, browser):
+        self.browser = browser
+        self.contexts = []
+        self.server_errors: list[str] = []
+        self.script_errors: list[str] = []
+
+    def __call__(self, *, phone=False):
         size = {"width": 360, "height": 740} if phone else {"width": 1280, "height": 860}
-        context = browser.new_context(viewport=size, locale="id-ID",
-                                      timezone_id="Asia/Makassar")  # fmt: skip
-        contexts.append(context)
+        context = self.browser.new_context(
+            viewport=size, locale="id-ID", timezone_id="Asia/Makassar",
+            is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1,
+        )  # fmt: skip
+        context.on("response", self._response)
+        self.contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.on("pageerror", lambda exc: self.script_errors.append(f"{page.url}: {exc}"))
+        page.set_default_timeout(10000)
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    def _response(self, response):
+        if response.status >= 500:
+            self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """A page factory: a fresh browser context per persona, phone or desktop sized.
+
+    `open_page.server_errors` and `open_page.script_errors` list what went wrong; the test
+    fails at teardown if any page got a server error.
+    """
+    pages = Pages(browser)
+    yield pages
+    pages.close()
+    assert pages.server_errors == [], "a page showed a server error"
+
+
+def t(msgid: str, **values) -> str:
+    """The UI text for an English msgid, in the UI language (Indonesian), as the server renders
+    it. Tests find buttons and labels by it, so they pass before and after translation."""
+    from django.utils.translation import gettext, override
+
+    with override("id"):
+        text = gettext(msgid)
+    return text % values if values else text
 
 
 def login(page, base_url: str, username: str, password: str = "pw"):
