@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "esurat.letters",
     "esurat.dispositions",
     "esurat.signing",
+    "esurat.delivery",
     "esurat.audit",
     "esurat.search",
     "esurat.api",
@@ -213,6 +214,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-surat@localhost")
 
 # The signing provider behind esurat.signing (issue 4 adds PAdES providers).
 SIGNING_PROVIDER = os.environ.get("SIGNING_PROVIDER", "recorded")
+# PAdES level: with a timestamp authority (RFC 3161) signatures are B-T, and B-LT when revocation
+# data for every certificate is reachable; without one, B-B. SIGNING_TSA_ROOTS: a PEM file of the
+# roots the TSA's certificate chains to.
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_TSA_ROOTS = os.environ.get("SIGNING_TSA_ROOTS", "")
+SIGNING_TSA_TIMEOUT = float(os.environ.get("SIGNING_TSA_TIMEOUT", "10"))
+SIGNING_FETCH_REVOCATION = env_bool("SIGNING_FETCH_REVOCATION", True)  # OCSP/CRL named in certs
+# BSrE's Esign Client Service hosted by the Pemda (SIGNING_PROVIDER=bsre), HTTP Basic auth.
+BSRE_URL = os.environ.get("BSRE_URL", "").rstrip("/")
+BSRE_USER = os.environ.get("BSRE_USER", "")
+BSRE_PASSWORD = os.environ.get("BSRE_PASSWORD", "")
+BSRE_TIMEOUT = float(os.environ.get("BSRE_TIMEOUT", "30"))
+BSRE_API_VERSION = int(os.environ.get("BSRE_API_VERSION", "1"))
+BSRE_ROOTS = os.environ.get("BSRE_ROOTS", "")  # PEM file: BSrE roots the verification page trusts
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Signatures: the recorded act of a signatory signing one version of a letter."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -121,3 +122,26 @@ class SignedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} {self.sha256[:12]}"
+
+
+class SignerProfile(models.Model):
+    """What a certified signing service needs to know about one signatory: their NIK.
+
+    BSrE identifies a certificate holder by the 16-digit NIK (national identity number), which
+    the staff records do not carry; the administrator enters it here.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signer_profile"
+    )
+    nik = models.CharField(
+        _("NIK"), max_length=16, unique=True,
+        validators=[RegexValidator(r"^\d{16}$", _("A NIK has 16 digits."))],
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("signer profile")
+        verbose_name_plural = _("signer profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.nik})"

@@ -1,8 +1,9 @@
 """The signing interface. A provider turns a re-authenticated signatory's intent into a signature.
 
 The core ships `recorded`: the act itself, bound by SHA-256 to the exact version signed. `local`
-signs the letter's PDF (PAdES) with a certificate from the government's own CA. Providers are
-chosen by configuration (SIGNING_PROVIDER).
+signs the letter's PDF (PAdES) with a certificate from the government's own CA; `bsre` has BSrE
+sign it through the Pemda's Esign Client Service. Providers are chosen by configuration
+(SIGNING_PROVIDER). Before a signatory starts, `check_signer` says what would stop them.
 
 do_sign calls `sign` inside its transaction after the number is issued (the letter carries its
 number and date), so a provider may render the official PDF; a SigningError rolls everything back.
@@ -43,6 +44,10 @@ class SigningProvider(Protocol):
 
     def sign(self, request: SignRequest) -> SignResult: ...
 
+    def check_signer(self, user) -> str:
+        """A warning for a signatory about to sign ("" when nothing stands in the way)."""
+        ...
+
 
 def letter_content_digest(letter) -> str:
     """SHA-256 over what is signed: number-independent content of the current version."""
@@ -67,22 +72,94 @@ class RecordedProvider:
     def sign(self, request: SignRequest) -> SignResult:
         return SignResult(content_sha256=letter_content_digest(request.letter), level="recorded")
 
+    def check_signer(self, user) -> str:
+        return ""
+
+
+def _base_pdf(letter, request: "SignRequest", provider: str) -> bytes:
+    """What is signed: the letter's signed PDF when a signatory signed it already (a co-signature
+    extends that file), else the official PDF freshly rendered with its number."""
+    from esurat.signing.models import SignedDocument
+    from esurat.signing.pdf import SignerBlock, render_letter_pdf
+
+    document = SignedDocument.objects.filter(letter=letter).first()
+    if document is not None:
+        with document.file.open("rb") as f:
+            return f.read()
+    return render_letter_pdf(
+        letter, signer=SignerBlock(request.position, request.user, request.qualifier),
+        provider=provider,
+    )  # fmt: skip
+
+
+def _register(letter, data: bytes, *, provider: str, level: str) -> SignResult:
+    """Store the signed PDF as the letter's newest SignedDocument (immutable, by SHA-256)."""
+    from esurat.signing.models import SignedDocument
+
+    digest = hashlib.sha256(data).hexdigest()
+    document = SignedDocument(letter=letter, sha256=digest, size=len(data), provider=provider,
+                              level=level, created_at=timezone.now())  # fmt: skip
+    document.file.save(f"{digest}.pdf", ContentFile(data), save=False)
+    document.save()
+    return SignResult(content_sha256=digest, level=level)
+
+
+def _tsa_roots() -> list:
+    from cryptography import x509
+
+    if not settings.SIGNING_TSA_ROOTS:
+        return []
+    with open(settings.SIGNING_TSA_ROOTS, "rb") as f:
+        return x509.load_pem_x509_certificates(f.read())
+
+
+def long_term_for(authority):
+    """The B-T/B-LT material for a local signature, or None (B-B) when no TSA is configured.
+
+    Revocation data for the signatory's certificate is the CA's own fresh CRL; the TSA's comes
+    from the OCSP responder or CRL its certificate names (fetched when SIGNING_FETCH_REVOCATION).
+    """
+    from esurat.signing import ca, pades
+
+    if not settings.SIGNING_TSA_URL:
+        return None
+    try:
+        crls = (ca.revocation_list(authority),)
+    except ca.CAError:  # no CA passphrase here: no revocation data for our own certificates
+        crls = ()
+    return pades.LongTerm(
+        timestamper=pades.HttpTimeStamper(settings.SIGNING_TSA_URL,
+                                          timeout=settings.SIGNING_TSA_TIMEOUT),
+        trust_roots=(ca.load_certificate(authority.certificate_pem), *_tsa_roots()),
+        crls=crls, allow_fetching=settings.SIGNING_FETCH_REVOCATION,
+    )  # fmt: skip
+
+
+def _tsa_unavailable() -> SigningError:
+    return SigningError(
+        _("The timestamp authority cannot be reached now; the letter was not signed. "
+          "Try again in a moment.")
+    )  # fmt: skip
+
 
 class LocalProvider:
-    """PAdES B-B with the government's own CA (not BSrE-certified).
+    """PAdES with the government's own CA (not BSrE-certified): B-B, or B-T/B-LT with a TSA.
 
     The signatory's key is issued on first use and encrypted with the passphrase typed then;
     afterwards the passphrase unlocks it for one signing, in memory only. The signed PDF is
-    registered as a SignedDocument; content_sha256 is the SHA-256 of that PDF.
+    registered as a SignedDocument; content_sha256 is the SHA-256 of that PDF. A letter that
+    already has a signed PDF gets one more signature appended to it (never rewritten).
     """
 
     name = "local"
 
+    def check_signer(self, user) -> str:
+        return ""
+
     def sign(self, request: SignRequest) -> SignResult:
         from esurat.audit.actions import Actor, record_event
         from esurat.signing import ca, pades
-        from esurat.signing.models import SignedDocument
-        from esurat.signing.pdf import SignerBlock, place_of, render_letter_pdf
+        from esurat.signing.pdf import place_of
 
         letter, user = request.letter, request.user
         government = letter.government
@@ -115,27 +192,84 @@ class LocalProvider:
             key = ca.unlock_key(certificate, request.secret)
         except (ValueError, TypeError) as exc:
             raise SigningError(_("The passphrase is wrong. The letter was not signed.")) from exc
-        pdf = render_letter_pdf(
-            letter,
-            signer=SignerBlock(request.position, user, request.qualifier),
-            provider=self.name,
-        )
-        signed = pades.sign_pdf(
-            pdf, key=key, certificate=ca.load_certificate(certificate.certificate_pem),
-            chain=[ca.load_certificate(authority.certificate_pem)],
+        pdf = _base_pdf(letter, request, self.name)
+        try:
+            signed = pades.sign_pdf(
+                pdf, key=key, certificate=ca.load_certificate(certificate.certificate_pem),
+                chain=[ca.load_certificate(authority.certificate_pem)],
+                reason=f"Penandatanganan naskah dinas nomor {letter.number}",
+                location=place_of(government), name=user.get_full_name(),
+                long_term=long_term_for(authority),
+            )  # fmt: skip
+        except pades.TimestampUnavailable as exc:
+            raise _tsa_unavailable() from exc
+        return _register(letter, signed.data, provider=self.name, level=signed.level)
+
+
+class BsreProvider:
+    """BSrE-certified PAdES through the Pemda's Esign Client Service (esurat.signing.bsre).
+
+    The official PDF carries a text tag where BSrE stamps its QR code; the signatory's NIK comes
+    from their SignerProfile and the passphrase they type goes to BSrE for this one signing.
+    The level is what BSrE produced, as read from the returned file.
+    """
+
+    name = "bsre"
+
+    def check_signer(self, user) -> str:
+        from esurat.signing import bsre
+        from esurat.signing.models import SignerProfile
+
+        profile = SignerProfile.objects.filter(user=user).first()
+        if profile is None:
+            return _("Your NIK is not recorded in e-Surat: ask the administrator to add it "
+                     "before you sign.")  # fmt: skip
+        try:
+            status = bsre.BsreClient.from_settings().user_status(
+                profile.nik, timeout=min(bsre.STATUS_TIMEOUT, settings.BSRE_TIMEOUT)
+            )
+        except bsre.Unreachable:
+            return _("BSrE cannot be reached now, so signing may fail. Try again in a moment.")
+        except bsre.BsreError as exc:
+            return str(exc)
+        if not status.registered:
+            return _("Your NIK is not registered with BSrE: apply for an electronic certificate "
+                     "before you sign.")  # fmt: skip
+        if not status.active:
+            return _("Your BSrE certificate is not active (%(status)s): renew it with BSrE "
+                     "before you sign.") % {"status": status.status}  # fmt: skip
+        return ""
+
+    def sign(self, request: SignRequest) -> SignResult:
+        from esurat.signing import bsre, pades
+        from esurat.signing.models import SignerProfile
+        from esurat.signing.pdf import place_of, verification_url
+
+        letter = request.letter
+        profile = SignerProfile.objects.filter(user=request.user).first()
+        if profile is None:
+            raise SigningError(
+                _("Your NIK is not recorded in e-Surat. Ask the administrator to add it. "
+                  "The letter was not signed.")
+            )  # fmt: skip
+        if not request.secret:
+            raise SigningError(_("Type your BSrE passphrase."))
+        client = bsre.BsreClient.from_settings()
+        signed = client.sign_pdf(
+            _base_pdf(letter, request, self.name), nik=profile.nik, passphrase=request.secret,
+            link_qr=verification_url(letter),
             reason=f"Penandatanganan naskah dinas nomor {letter.number}",
-            location=place_of(government), name=user.get_full_name(),
+            location=place_of(letter.government),
         )  # fmt: skip
-        digest = hashlib.sha256(signed).hexdigest()
-        document = SignedDocument(letter=letter, sha256=digest, size=len(signed),
-                                  provider=self.name, level=pades.LEVEL_B_B,
-                                  created_at=timezone.now())  # fmt: skip
-        document.file.save(f"{digest}.pdf", ContentFile(signed), save=False)
-        document.save()
-        return SignResult(content_sha256=digest, level=pades.LEVEL_B_B)
+        level = pades.detect_level(signed)
+        if not level:
+            raise bsre.BsreError(
+                _("BSrE returned a document without a signature. The letter was not signed.")
+            )
+        return _register(letter, signed, provider=self.name, level=level)
 
 
-PROVIDERS = {"recorded": RecordedProvider, "local": LocalProvider}
+PROVIDERS = {"recorded": RecordedProvider, "local": LocalProvider, "bsre": BsreProvider}
 
 
 def get_provider() -> SigningProvider:
@@ -143,3 +277,8 @@ def get_provider() -> SigningProvider:
         return PROVIDERS[settings.SIGNING_PROVIDER]()
     except KeyError as exc:
         raise SigningError(f"Unknown SIGNING_PROVIDER {settings.SIGNING_PROVIDER!r}") from exc
+
+
+def signer_warning(user) -> str:
+    """What the sign page warns a signatory about before they start ("" when all is well)."""
+    return get_provider().check_signer(user)

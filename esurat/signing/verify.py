@@ -85,5 +85,8 @@ def check_upload(letter, data: bytes) -> UploadOutcome:
         from esurat.signing.ca import load_certificate
 
         roots.append(load_certificate(authority.certificate_pem))
+    from esurat.signing.bsre import configured_roots
+
+    roots += configured_roots()  # BSrE's, for letters signed by the `bsre` provider
     check = validate_pdf(data, trust_roots=roots)
     return UploadOutcome(registered=documents.exists(), identical=identical, check=check)

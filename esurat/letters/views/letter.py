@@ -33,7 +33,7 @@ from esurat.letters.models import (
 )
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
-from esurat.signing.providers import get_provider
+from esurat.signing.providers import get_provider, signer_warning
 
 
 def _ip(request) -> str | None:
@@ -424,6 +424,7 @@ def sign(request, code):
     return render(request, "letters/sign.html", {
         **_content_context(letter), "form": form, "seat": seat, "return_form": ReturnForm(),
         "needs_passphrase": get_provider().name != "recorded",
+        "signer_warning": signer_warning(request.user),  # e.g. BSrE: NIK not registered
         "qualifier": " ".join(q for q in (letter.qualifier, seat.qualifier) if q),
         "today": letter.government.today(),
     })  # fmt: skip
