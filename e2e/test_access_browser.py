@@ -72,14 +72,6 @@ def test_it_saves_one_draft_when_save_is_double_clicked(city, open_page, live_se
     connection.vendor != "postgresql",
     reason="the live server shares one SQLite connection between its threads",
 )
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "do_create_draft checks client_token, then inserts, without a lock: of simultaneous "
-        "posts all but one may fail on the unique constraint (IntegrityError, a server error)"
-    ),
-)
 def test_it_saves_one_draft_when_the_same_form_is_posted_several_times_at_once(
     city, open_page, live_server
 ):
@@ -97,5 +89,4 @@ def test_it_saves_one_draft_when_the_same_form_is_posted_several_times_at_once(
         }"""
     )
     assert Letter.objects.filter(subject="Dikirim dua kali").count() == 1
-    open_page.server_errors.clear()  # asserted here, so that the xfail names the real failure
     assert statuses == [200] * 6, statuses  # each followed the redirect to the letter page

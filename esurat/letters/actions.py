@@ -9,14 +9,12 @@ import uuid
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from esurat.audit.actions import Actor, record_event
-from esurat.lib.dates import check_not_future
-from esurat.lib.files import check_upload
-from esurat.lib.html import sanitise
+from esurat.delivery.actions import do_plan_external_delivery
 from esurat.letters.models import (
     Attachment,
     InboxEntry,
@@ -30,9 +28,12 @@ from esurat.letters.models import (
     Sequence,
 )
 from esurat.letters.numbering import next_value, render_number, sequence_key
+from esurat.lib.dates import check_not_future
+from esurat.lib.files import check_upload
+from esurat.lib.html import sanitise
 from esurat.organisations.models import Position
 from esurat.signing.models import Signature
-from esurat.signing.providers import SignRequest, SigningError, get_provider
+from esurat.signing.providers import SigningError, SignRequest, get_provider
 
 
 class ActionRefused(Exception):
@@ -103,7 +104,8 @@ def do_create_draft(
 ) -> Letter:
     """Create a draft in the drafter's agency with its first version.
 
-    Idempotent on `client_token`: the same form posted twice returns the first letter.
+    Idempotent on `client_token`: the same form posted twice, even at the same instant (the
+    unique index decides), returns the first letter.
     """
     if client_token and (existing := Letter.objects.filter(client_token=client_token).first()):
         return existing
@@ -111,12 +113,20 @@ def do_create_draft(
     government = agency.government
     recipient_rows = _check_recipients(recipients, government)
     _check_chain(reviewers, signatory, government)
-    letter = Letter.objects.create(
-        government=government, agency=agency, kind=kind, classification=classification,
-        security=security, urgency=urgency, subject=subject.strip(), body=sanitise(body),
-        enclosures=enclosures, drafter=user, drafter_position=seat.position,
-        signatory_position=signatory, qualifier=qualifier, client_token=client_token,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            letter = Letter.objects.create(
+                government=government, agency=agency, kind=kind, classification=classification,
+                security=security, urgency=urgency, subject=subject.strip(), body=sanitise(body),
+                enclosures=enclosures, drafter=user, drafter_position=seat.position,
+                signatory_position=signatory, qualifier=qualifier, client_token=client_token,
+            )  # fmt: skip
+    except IntegrityError:
+        # The same form posted at the same instant: the other request created it first.
+        existing = Letter.objects.filter(client_token=client_token).first() if client_token else None
+        if existing is None:
+            raise
+        return existing
     for row in recipient_rows:
         row.letter = letter
     Recipient.objects.bulk_create(recipient_rows)
@@ -431,6 +441,7 @@ def _deliver(letter: Letter, *, now) -> None:
         _register(letter, agency_id, Registration.Direction.IN, year, now)
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save()
+    do_plan_external_delivery(letter, now=now)  # e-mail or paper for recipients outside
 
 
 def _register(letter, agency_id, direction, year, now) -> Registration:
