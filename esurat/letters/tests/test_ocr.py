@@ -7,6 +7,7 @@ import pytest
 
 from esurat.letters import ocr
 from esurat.letters.tests.incoming_factories import image_only_pdf, text_pdf
+from esurat.tests.tools import require
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -92,6 +93,7 @@ def test_it_keeps_the_own_text_of_a_born_digital_pdf_without_ocr(tmp_path, monke
 
 def test_it_reads_an_image_only_letter_with_the_real_tesseract(tmp_path):
     """Real OCR: a letter drawn at 300 dpi into a PDF without any text, read in Indonesian."""
+    require("tesseract")
     path = tmp_path / "scan.pdf"
     path.write_bytes(image_only_pdf())
     assert ocr.digital_text(path) == [""]

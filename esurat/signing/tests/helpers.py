@@ -5,11 +5,13 @@ from pathlib import Path
 
 from esurat.signing.ca import load_certificate
 from esurat.signing.pades import validate_pdf
+from esurat.tests.tools import require
 
 SHOTS = Path("/tmp/shots/pdf")
 
 
 def pdfsig(data: bytes, tmp_path) -> str:
+    require("pdfsig")
     path = tmp_path / "letter.pdf"
     path.write_bytes(data)
     result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=30)
@@ -17,6 +19,7 @@ def pdfsig(data: bytes, tmp_path) -> str:
 
 
 def pdftext(data: bytes, tmp_path) -> str:
+    require("pdftotext")
     path = tmp_path / "text.pdf"
     path.write_bytes(data)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
@@ -33,6 +36,7 @@ def flip_one_byte(data: bytes, at: int | None = None) -> bytes:
 
 
 def first_page_png(data: bytes, name: str, tmp_path) -> Path:
+    require("pdftoppm")
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(data)
