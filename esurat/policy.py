@@ -120,6 +120,13 @@ POLICY: dict[str, Rule] = {
     "api:letter_versions": letter(Action.VIEW),
     "api:letter_timeline": letter(Action.VIEW),
     "api:letter_receipts": letter(Action.VIEW_RECEIPTS),
+    # Incoming letters over the API (esurat/api/incoming.py): the clerk's registry, then the letter.
+    "api:incoming_register": Rule("clerk", ("POST",)),
+    "api:incoming_list": CLERK_GET,
+    "api:incoming_detail": letter(Action.VIEW),
+    "api:incoming_proposal": letter(Action.CORRECT),
+    "api:incoming_send": letter(Action.ROUTE, "POST"),
+    "api:incoming_file": letter(Action.ROUTE, "POST"),
     # Incoming letters (esurat/letters/views/incoming.py).
     "letters:incoming": CLERK_GET,
     "letters:incoming_register": CLERK_FORM,
@@ -131,6 +138,18 @@ POLICY: dict[str, Rule] = {
     "letters:incoming_apply": letter(Action.CORRECT, "POST"),
     "letters:incoming_send": letter(Action.ROUTE, "POST"),
     "letters:incoming_file": letter(Action.ROUTE, "POST"),
+    # The letter as a document (esurat/letters/views/document.py): its PDF, and its correction;
+    # revoke and supersede check the signatory's / drafter's seat in esurat/signing/actions.py.
+    "letters:preview": letter(Action.VIEW),
+    "letters:download": letter(Action.VIEW),
+    "letters:revoke": letter(Action.VIEW, "GET", "POST"),
+    "letters:supersede": letter(Action.VIEW, "POST"),
+    # The dispatch book (esurat/delivery/): the sending agency's clerks only.
+    "delivery:book": CLERK_GET,
+    "delivery:dispatch": Rule("clerk", ("GET", "POST")),
+    "delivery:printed": Rule("clerk", ("POST",)),
+    "delivery:retry": Rule("clerk", ("POST",)),
+    "delivery:on_paper": Rule("clerk", ("POST",)),
 }
 
 # Django's admin site guards itself (is_staff + model permissions); its URLs are not listed.

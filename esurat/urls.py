@@ -12,6 +12,7 @@ urlpatterns = [
     path("letters/", include("esurat.letters.urls")),
     path("dispositions/", include("esurat.dispositions.urls")),
     path("verify/", include("esurat.signing.urls")),
+    path("delivery/", include("esurat.delivery.urls")),
     path("api/v1/", api.urls),
     # Django's language switch, POST only (a GET would let any link change the language).
     path("i18n/setlang/", require_POST(set_language), name="set_language"),

@@ -57,12 +57,14 @@ def _position_ids(user, *, narrow: bool) -> set[int]:
 
 # A registered incoming letter is the clerk's from registration on; a drafted one once sent.
 INCOMING_CLERK_STATES = (Letter.State.REGISTERED, Letter.State.FILED, Letter.State.SENT)
+# A revoked letter stays in the books of the clerks who registered it (esurat.signing.actions).
+SENT_CLERK_STATES = (Letter.State.SENT, Letter.State.REVOKED)
 
 
 def _clerk_states(letter: Letter) -> tuple[str, ...]:
     if letter.origin == Letter.Origin.REGISTERED:
         return INCOMING_CLERK_STATES
-    return (Letter.State.SENT,)
+    return SENT_CLERK_STATES
 
 
 def is_incoming_clerk(user, letter: Letter) -> bool:
@@ -110,7 +112,7 @@ def letters_visible_to(user):
     clerk = (
         broad
         & (
-            Q(state=Letter.State.SENT)
+            Q(state__in=SENT_CLERK_STATES)
             | Q(origin=Letter.Origin.REGISTERED, state__in=INCOMING_CLERK_STATES)
         )
         & (

@@ -56,16 +56,20 @@ def _check_recipients(recipients: list[dict], government) -> list[Recipient]:
     rows, seen = [], set()
     for i, r in enumerate(recipients):
         position, agency = r.get("position"), r.get("agency")
+        external = r.get("external")  # an ExternalParty (esurat.delivery e-mails or prints)
         if position is not None and position.agency.government_id != government.pk:
             raise ValidationError(_("Unknown recipient."), code="recipient")
         if agency is not None and agency.government_id != government.pk:
             raise ValidationError(_("Unknown recipient."), code="recipient")
-        key = (r["kind"], r["target"], getattr(position, "pk", None), getattr(agency, "pk", None))
+        if external is not None and external.government_id != government.pk:
+            raise ValidationError(_("Unknown recipient."), code="recipient")
+        key = (r["kind"], r["target"], getattr(position, "pk", None), getattr(agency, "pk", None),
+               getattr(external, "pk", None))  # fmt: skip
         if key in seen:
             continue
         seen.add(key)
         rows.append(Recipient(kind=r["kind"], target=r["target"], position=position,
-                              agency=agency, order=i))  # fmt: skip
+                              agency=agency, external=external, order=i))  # fmt: skip
     return rows
 
 

@@ -4,7 +4,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from esurat.letters.models import Classification, Letter, LetterKind, Recipient, Security, Urgency
+from esurat.letters.models import (
+    Classification,
+    ExternalParty,
+    Letter,
+    LetterKind,
+    Recipient,
+    Security,
+    Urgency,
+)
 from esurat.organisations.models import Agency, Position
 
 REVIEWER_SLOTS = 2  # reviewer lines shown at least; one empty line always follows the chosen
@@ -41,6 +49,8 @@ def recipient_token(recipient: Recipient) -> str:
         return f"position:{recipient.position.code}"
     if recipient.target in (Recipient.Target.AGENCY, Recipient.Target.AGENCY_ALL):
         return f"{recipient.target}:{recipient.agency.code}"
+    if recipient.target == Recipient.Target.EXTERNAL:
+        return f"external:{recipient.external.code}"
     return "government_all"
 
 
@@ -96,6 +106,21 @@ class LetterForm(forms.Form):
         help_text=_("a.n. when the signatory signs on behalf of a higher official."),
         widget=forms.Select(attrs={"class": "form-select"}),
     )  # fmt: skip
+    # An outside party not yet in the directory (esurat.delivery e-mails or prints the letter).
+    external_name = forms.CharField(
+        label=_("Outside party: name"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )  # fmt: skip
+    external_email = forms.EmailField(
+        label=_("Outside party: e-mail"), required=False,
+        help_text=_("The signed PDF is e-mailed to this address. Leave it empty to send the "
+                    "letter on paper (the registry clerk prints and dispatches it)."),
+        widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )  # fmt: skip
+    external_kind = forms.ChoiceField(
+        label=_("Outside party: as"), choices=Recipient.Kind.choices, initial=Recipient.Kind.TO,
+        required=False, widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
 
     def __init__(self, *args, seat_position: Position, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,18 +173,38 @@ class LetterForm(forms.Form):
                     )
                 elif target in (Recipient.Target.AGENCY, Recipient.Target.AGENCY_ALL):
                     row["agency"] = Agency.objects.get(code=code, government_id=self.government_id)
+                elif target == Recipient.Target.EXTERNAL:
+                    row["external"] = ExternalParty.objects.get(
+                        code=code, government_id=self.government_id
+                    )
                 elif target != Recipient.Target.GOVERNMENT_ALL:
                     raise ValueError(token)
-            except (ValueError, Position.DoesNotExist, Agency.DoesNotExist) as exc:
+            except (ValueError, Position.DoesNotExist, Agency.DoesNotExist,
+                    ExternalParty.DoesNotExist) as exc:  # fmt: skip
                 raise forms.ValidationError(_("Unknown recipient. Choose again.")) from exc
             rows.append(row)
         return rows
 
     def clean_to(self):
         rows = self._resolve(self.cleaned_data["to"], Recipient.Kind.TO)
-        if not rows:
+        new_to = self.data.get("external_kind", Recipient.Kind.TO) == Recipient.Kind.TO
+        if not rows and not (new_to and (self.data.get("external_name") or "").strip()):
             raise forms.ValidationError(_("Choose at least one addressee."))
         return rows
+
+    def clean(self):
+        data = super().clean()
+        if data.get("external_email") and not (data.get("external_name") or "").strip():
+            self.add_error("external_name", _("Give the name of the outside party."))
+        return data
+
+    def new_external(self) -> dict | None:
+        """The outside party typed in the form (name, e-mail, TO or CC), or None."""
+        name = (self.cleaned_data.get("external_name") or "").strip()
+        if not name:
+            return None
+        return {"name": name, "email": self.cleaned_data.get("external_email") or "",
+                "kind": self.cleaned_data.get("external_kind") or Recipient.Kind.TO}  # fmt: skip
 
     def clean_cc(self):
         return self._resolve(self.cleaned_data["cc"], Recipient.Kind.CC)

@@ -5,8 +5,11 @@ Every list is keyset-paginated over an index and runs a fixed number of queries.
 
 import base64
 import datetime
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
@@ -62,8 +65,47 @@ def inbox_filter(user) -> Q:
     return q
 
 
+def _seat_filters(user) -> list[Q]:
+    """inbox_filter split per position, one Q each."""
+    own, delegated = _seat_ids(user)
+    return [Q(position_id=pk) for pk in own] + [
+        Q(position_id=pk) & ~Q(security__in=NARROW_SECURITY) for pk in delegated
+    ]
+
+
+def _after(field: str, at, pk) -> Q:
+    """Rows after the cursor in (field DESC, pk DESC) order. The redundant `field <= at` is what
+    lets PostgreSQL start the index scan at the cursor instead of filtering from the newest row."""
+    return Q(**{f"{field}__lte": at}) & (Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
+
+
+def _newest_of(qs, pieces: list[Q], order_field: str):
+    """qs narrowed to the rows matching any of `pieces`, readable newest first from indexes.
+
+    PostgreSQL cannot read an index in order across an IN list or an OR of two columns: it
+    would fetch and sort every matching row (70,000 letters signed by a head of agency). So each
+    piece's newest PAGE_SIZE + 1 rows are read from its own index, merged with UNION ALL in a
+    subquery, and qs is narrowed to those primary keys: still one query, its cost independent of
+    the data's size.
+    SQLite (small installations) keeps the plain OR.
+    """
+    if len(pieces) == 1 or not connection.features.supports_slicing_ordering_in_compound:
+        return qs.filter(reduce(operator.or_, pieces))
+    newest = [
+        qs.filter(piece)
+        .order_by(f"-{order_field}", "-pk")
+        .values_list("pk", flat=True)[: PAGE_SIZE + 1]
+        for piece in pieces
+    ]
+    return qs.filter(pk__in=newest[0].union(*newest[1:], all=True))
+
+
 def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency=None) -> Page:
-    qs = InboxEntry.objects.filter(inbox_filter(user))
+    """A page of the user's inbox, newest first, in one query (plus the seats)."""
+    seats = _seat_filters(user)
+    if not seats:
+        return Page([], None)
+    qs = InboxEntry.objects.all()
     if unread:
         qs = qs.filter(read_at__isnull=True)
     if urgency:
@@ -74,14 +116,14 @@ def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency
         qs = qs.filter(from_agency_id=agency)
     after = decode_cursor(cursor)
     if after:
-        at, pk = after
-        qs = qs.filter(Q(delivered_at__lt=at) | Q(delivered_at=at, pk__lt=pk))
+        qs = qs.filter(_after("delivered_at", *after))
+    qs = _newest_of(qs, seats, "delivered_at")
     rows = list(
         qs.order_by("-delivered_at", "-pk")
         .select_related("letter", "letter__agency", "letter__kind", "letter__sender", "position")
         .only(
             "pk", "kind", "delivered_at", "read_at", "urgency", "security", "position__title",
-            "letter__code", "letter__subject", "letter__number", "letter__letter_date",
+            "letter__code", "letter__subject", "letter__number", "letter__letter_date", "letter__state",
             "letter__security", "letter__urgency", "letter__origin", "letter__agency__short_name",
             "letter__kind__name", "letter__sender__name",
         )[: PAGE_SIZE + 1]
@@ -92,7 +134,22 @@ def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency
 
 
 def unread_count(user) -> int:
-    return InboxEntry.objects.filter(inbox_filter(user), read_at__isnull=True).count()
+    return (
+        Government.objects.filter(pk=user.government_id)
+        .values_list(_unread(user), flat=True)
+        .first()
+        or 0
+    )
+
+
+def _unread(user):
+    """Unread inbox rows counted seat by seat and summed. Each count is an index-only scan of
+    the partial index inbox_unread; one count over an OR of seats reads the table instead."""
+    counts = [
+        _count(InboxEntry.objects.filter(seat, read_at__isnull=True))
+        for seat in _seat_filters(user)
+    ]
+    return reduce(operator.add, counts) if counts else Value(0)
 
 
 def inbox_filter_choices(user) -> tuple[list[LetterKind], list[Agency]]:
@@ -104,11 +161,12 @@ def inbox_filter_choices(user) -> tuple[list[LetterKind], list[Agency]]:
     return kinds, agencies
 
 
-def _letter_page(qs, cursor, order_field) -> Page:
+def _letter_page(qs, cursor, order_field, pieces: list[Q] | None = None) -> Page:
     after = decode_cursor(cursor)
     if after:
-        at, pk = after
-        qs = qs.filter(Q(**{f"{order_field}__lt": at}) | Q(**{order_field: at, "pk__lt": pk}))
+        qs = qs.filter(_after(order_field, *after))
+    if pieces:
+        qs = _newest_of(qs, pieces, order_field)
     rows = list(
         qs.order_by(f"-{order_field}", "-pk").select_related(
             "agency", "kind", "signatory_position"
@@ -150,18 +208,18 @@ def outbox_page(user, *, cursor=None) -> Page:
     in three queries whatever the page size.
     """
     own, _ = _seat_ids(user)
+    if not own:
+        return Page([], None)
+    pieces = [Q(drafter_position_id=pk) for pk in own] + [Q(signatory_position_id=pk) for pk in own]
     qs = (
-        Letter.objects.filter(
-            Q(drafter_position_id__in=own) | Q(signatory_position_id__in=own),
-            state=Letter.State.SENT,
-        )
+        Letter.objects.filter(state=Letter.State.SENT)
         .annotate(
             inbox_total=_inbox_count(InboxEntry.objects.all()),
             inbox_read=_inbox_count(InboxEntry.objects.filter(read_at__isnull=False)),
         )
         .prefetch_related(_recipients_prefetch())
     )
-    return _letter_page(qs, cursor, "sent_at")
+    return _letter_page(qs, cursor, "sent_at", pieces)
 
 
 DRAFT_STATES = (
@@ -227,7 +285,7 @@ def counters(user) -> dict:
     values = (
         Government.objects.filter(pk=user.government_id)
         .annotate(
-            unread=_count(InboxEntry.objects.filter(inbox_filter(user), read_at__isnull=True)),
+            unread=_unread(user),
             to_review=_count(ReviewStep.objects.filter(
                 position_id__in=own, state=ReviewStep.State.PENDING,
                 letter__state=Letter.State.IN_REVIEW,

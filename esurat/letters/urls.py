@@ -1,6 +1,6 @@
 from django.urls import path
 
-from esurat.letters.views import incoming, letter, lists, register
+from esurat.letters.views import document, incoming, letter, lists, register
 
 app_name = "letters"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("<uuid:code>/versions/", letter.versions, name="versions"),
     path("<uuid:code>/timeline/", letter.timeline, name="timeline"),
     path("<uuid:code>/receipts/", letter.receipts, name="receipts"),
+    path("<uuid:code>/pdf/", document.preview, name="preview"),
+    path("<uuid:code>/download/", document.download, name="download"),
+    path("<uuid:code>/revoke/", document.revoke, name="revoke"),
+    path("<uuid:code>/supersede/", document.supersede, name="supersede"),
     path("<uuid:code>/attachments/", letter.attachment_add, name="attachment_add"),
     path("attachments/<uuid:code>/", letter.attachment_download, name="attachment_download"),
     path("attachments/<uuid:code>/remove/", letter.attachment_remove, name="attachment_remove"),

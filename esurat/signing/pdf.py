@@ -99,6 +99,8 @@ def recipient_label(recipient) -> str:
         return head.title if head else f"Kepala {recipient.agency.name}"
     if target == "agency_all":
         return f"Seluruh Pegawai {recipient.agency.name}"
+    if target == "external":
+        return recipient.external.name
     return "Seluruh Kepala Perangkat Daerah"
 
 
@@ -155,7 +157,7 @@ def footer_text(letter, provider: str) -> str:
 
 
 def context_for(letter, *, signer: SignerBlock, provider: str, draft: bool = False) -> dict:
-    recipients = list(letter.recipients.select_related("position__agency", "agency"))
+    recipients = list(letter.recipients.select_related("position__agency", "agency", "external"))
     kind = letter.kind
     return {
         "letter": letter,

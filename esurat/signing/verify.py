@@ -13,6 +13,7 @@ from esurat.signing.pdf import position_label
 class Status:
     VALID = "valid"
     NUMBER_CANCELLED = "number_cancelled"
+    REVOKED = "revoked"  # revoked by its signatory (ralat); maybe superseded by a correction
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class LetterFacts:
     agency: str = ""
     signers: tuple[SignerFact, ...] = ()
     sha256: str = ""
+    revoked_on: str = ""
+    revoke_reason: str = ""  # not for R/SR letters
+    superseded_by: object = None  # the correcting letter once it is sent (B/T letters only)
 
 
 def letter_facts(letter) -> LetterFacts:
@@ -44,9 +48,17 @@ def letter_facts(letter) -> LetterFacts:
         letter=letter, insert=0, state=IssuedNumber.State.CANCELLED
     ).exists()
     status = Status.NUMBER_CANCELLED if cancelled else Status.VALID
+    revoked = letter.state == letter.State.REVOKED
+    if revoked:
+        status = Status.REVOKED
+    revoked_on = long_date_id(letter.revoked_at.date()) if revoked and letter.revoked_at else ""
     not_certified = letter.signatures.filter(provider="local").exists()
     if letter.is_narrow:
-        return LetterFacts(status=status, narrow=True, not_certified=not_certified)
+        return LetterFacts(status=status, narrow=True, not_certified=not_certified,
+                           revoked_on=revoked_on)  # fmt: skip
+    correction = letter.superseded_by if revoked else None
+    if correction is not None and (correction.state != letter.State.SENT or correction.is_narrow):
+        correction = None
     signatures = letter.signatures.select_related("user", "position__agency").order_by("signed_at")
     document = SignedDocument.objects.filter(letter=letter).first()
     return LetterFacts(
@@ -63,6 +75,9 @@ def letter_facts(letter) -> LetterFacts:
             for s in signatures
         ),  # fmt: skip
         sha256=document.sha256 if document else "",
+        revoked_on=revoked_on,
+        revoke_reason=letter.revoke_reason if revoked else "",
+        superseded_by=correction,
     )
 
 

@@ -9,13 +9,14 @@ from html import unescape
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from esurat.audit.models import AuditEvent
+from esurat.delivery.actions import do_save_external_party
 from esurat.dispositions import actions as disposition_actions
 from esurat.dispositions import selectors as disposition_selectors
 from esurat.dispositions.access import receiving_seats
@@ -25,12 +26,14 @@ from esurat.letters.forms import LetterForm, ReturnForm, ReviewForm, SignForm
 from esurat.letters.models import (
     Attachment,
     Classification,
+    ExternalParty,
     InboxEntry,
     Letter,
     Participant,
     Recipient,
     ReviewStep,
 )
+from esurat.letters.views.document import document_context
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 from esurat.signing.providers import get_provider, signer_warning
@@ -55,6 +58,10 @@ def _seat_or_refuse(request, letter, action: Action, message: str):
 
 
 # --- compose -----------------------------------------------------------------------------------
+
+
+# Outside parties listed in the addressee picker (those with an e-mail address, by name).
+EXTERNAL_CHOICES = 300
 
 
 def _drafting_seat(request):
@@ -86,7 +93,7 @@ def new(request):
         try:
             letter = actions.do_create_draft(
                 seat=seat, user=request.user, client_token=form.cleaned_data["client_token"],
-                ip_address=_ip(request), **form.draft_fields(),
+                ip_address=_ip(request), **_draft_fields(request, form, seat),
             )  # fmt: skip
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -108,7 +115,8 @@ def edit(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_draft(letter=letter, seat=seat, user=request.user,
-                                    ip_address=_ip(request), **form.draft_fields())  # fmt: skip
+                                    ip_address=_ip(request),
+                                    **_draft_fields(request, form, seat))  # fmt: skip
         except actions.ActionRefused as exc:
             return _refused(request, letter, exc)
         except ValidationError as exc:
@@ -117,6 +125,19 @@ def edit(request, code):
             messages.success(request, _("The changes were saved."))
             return redirect("letters:detail", code=letter.code)
     return _compose(request, form, seat=seat, letter=letter)
+
+
+def _draft_fields(request, form, seat) -> dict:
+    """The form's fields for do_create_draft / do_update_draft; an outside party typed in the
+    form is first found in, or added to, the government's directory."""
+    fields = form.draft_fields()
+    if new := form.new_external():
+        party = do_save_external_party(government=seat.position.agency.government,
+                                       user=request.user, name=new["name"], email=new["email"],
+                                       ip_address=_ip(request))  # fmt: skip
+        fields["recipients"].append({"kind": new["kind"], "target": Recipient.Target.EXTERNAL,
+                                     "external": party})  # fmt: skip
+    return fields
 
 
 def _recipient_choices(form, position: Position) -> list[dict]:
@@ -139,6 +160,12 @@ def _recipient_choices(form, position: Position) -> list[dict]:
                 "label": _("Everyone in %(agency)s") % {"agency": agency.short_name},
             }
         )
+    chosen_parties = _uuids(c.partition(":")[2] for c in chosen if c.startswith("external:"))
+    parties = ExternalParty.objects.filter(government_id=position.agency.government_id)
+    parties = parties.filter(Q(email__gt="") | Q(code__in=chosen_parties)).order_by("name")
+    options += [{"token": f"external:{p.code}", "label": p.name,
+                 "sub": p.email or _("outside party, on paper")}
+                for p in parties[:EXTERNAL_CHOICES]]  # fmt: skip
     extra = {c.partition(":")[2] for c in chosen if c.startswith("position:")}
     positions = Position.objects.filter(Q(agency_id=position.agency_id) | Q(code__in=_uuids(extra)))
     options += [_position_option(p) for p in positions.select_related("agency", "holder")]
@@ -220,6 +247,25 @@ def _event_text(event: AuditEvent) -> str:
         "letter.read": _("%(who)s read the letter."),
         "letter.withdrawn": _("%(who)s withdrew the draft."),
         "number.cancelled": _("%(who)s cancelled the number %(number)s."),
+        "letter.registered": _("%(who)s registered the incoming letter."),
+        "letter.sent_to_head": _("%(who)s sent the letter to the head of the agency."),
+        "letter.sent_to_unit": _("%(who)s sent the letter to a unit."),
+        "letter.filed": _("%(who)s filed the letter without disposition."),
+        "letter.corrected": _("%(who)s corrected the registration details."),
+        "letter.revoked": _("%(who)s revoked the letter."),
+        "letter.superseded": _("The letter was superseded by a correction."),
+        "letter.correction_of": _("%(who)s started a correction of a revoked letter."),
+        "number.insert_issued": _("%(who)s issued the insert number %(number)s."),
+        "delivery.planned": _("Delivery outside e-Surat was planned."),
+        "delivery.sent": _("The letter was e-mailed outside e-Surat."),
+        "delivery.failed": _("Sending the e-mail failed after every attempt; the registry clerk "
+                             "can try again or send the letter on paper."),
+        "delivery.retried": _("%(who)s had the e-mail sent again."),
+        "delivery.switched_to_print": _("%(who)s chose to send the letter on paper instead."),
+        "delivery.printed": _("%(who)s printed a copy for %(recipient)s."),
+        "delivery.carried": _("%(who)s recorded that the copy for %(recipient)s was carried."),
+        "delivery.received": _("%(who)s recorded that %(recipient)s received the letter."),
+        "letter.downloaded": _("%(who)s downloaded a marked copy of the PDF."),
         "disposition.sent": _("%(who)s disposed the letter."),
         "disposition.prepared": _("%(who)s prepared a disposition for approval."),
         "disposition.approved": _("%(who)s approved a prepared disposition."),
@@ -230,7 +276,7 @@ def _event_text(event: AuditEvent) -> str:
         "disposition.discarded": _("%(who)s discarded a prepared disposition."),
     }
     text = texts.get(event.action, _("%(who)s: %(action)s."))
-    values = {"version": "", "name": "", "number": "", "inboxes": "", **d}
+    values = {"version": "", "name": "", "number": "", "inboxes": "", "recipient": "", **d}
     return text % {**values, "who": _who(event), "action": event.action}
 
 
@@ -261,7 +307,7 @@ def _timeline(letter: Letter, *, insider: bool) -> list[dict]:
 def _receipts(letter: Letter) -> dict:
     entries = list(
         InboxEntry.objects.filter(letter=letter)
-        .select_related("position__agency", "read_by").order_by("read_at", "position__title")[:300]
+        .select_related("position__agency", "read_by").order_by(F("read_at").asc(nulls_last=True), "-kind", "position__title")[:300]
     )  # fmt: skip
     return {"receipts": entries, "read_count": sum(1 for e in entries if e.read_at),
             "receipt_total": letter.inbox_entries.count()}  # fmt: skip
@@ -275,7 +321,12 @@ def _detail_context(request, letter: Letter) -> dict:
     insider = _is_insider(request.user, letter)
     events = _timeline(letter, insider=insider)
     returned = [e for e in events if e["action"] == "letter.returned"]
-    delivered = letter.state in (Letter.State.SENT, Letter.State.REGISTERED, Letter.State.FILED)
+    delivered = letter.state in (
+        Letter.State.SENT,
+        Letter.State.REGISTERED,
+        Letter.State.FILED,
+        Letter.State.REVOKED,
+    )
     context = {
         **_content_context(letter), "allowed": {a.value for a in allowed},
         "may_edit": Action.EDIT in allowed, "steps": list(steps),
@@ -290,6 +341,7 @@ def _detail_context(request, letter: Letter) -> dict:
         context["may_dispose"] = bool(receiving_seats(request.user, letter))
     if Action.VIEW_RECEIPTS in allowed and delivered:
         context.update(_receipts(letter))
+    context.update(document_context(request.user, letter))
     return context
 
 

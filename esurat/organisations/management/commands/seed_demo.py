@@ -31,6 +31,7 @@ from esurat.organisations.demo import (
     build_demo_city,
 )
 from esurat.organisations.models import Assignment, Government
+from esurat.signing import actions as signing_actions
 
 KOMINFO = "Diskominfo"
 KADIS = "Kepala Dinas Komunikasi dan Informatika"
@@ -323,6 +324,21 @@ def build_letters(demo: Demo) -> None:
     )  # fmt: skip
     actions.do_withdraw_draft(letter=letter, seat=demo.seat("staf.aptika"),
                               user=demo.user("staf.aptika"))  # fmt: skip
+
+    # A letter sent with the wrong date, revoked by the Kadis; its correction is being drafted.
+    letter = demo.draft(
+        "staf.aptika", kind="nota-dinas", classification="000.1.2.3",
+        subject="Jadwal Pemeliharaan Jaringan Intra Pemerintah",
+        body=p("Pemeliharaan jaringan dilaksanakan pada hari Sabtu pukul 22.00 WITA."),
+        to=[demo.head_of("Dinas PUPR")], reviewers=[kabid], signatory=kadis,
+    )  # fmt: skip
+    letter = demo.send(letter, "staf.aptika", reviewers=["kabid.aptika"], signer="kadis.kominfo")
+    letter = signing_actions.do_revoke_letter(
+        letter=letter, seat=demo.seat("kadis.kominfo"), user=demo.user("kadis.kominfo"),
+        reason="Tanggal pemeliharaan salah; diganti dengan ralat.",
+    )  # fmt: skip
+    signing_actions.do_supersede(letter=letter, seat=demo.seat("staf.aptika"),
+                                 user=demo.user("staf.aptika"))  # fmt: skip
 
     # Dinkes asks Diskominfo for help; the Kadis disposes it to the Kabid, who reads it.
     letter = demo.draft(
