@@ -237,7 +237,9 @@ class Letter(models.Model):
         indexes = [
             models.Index(fields=["agency", "state", "-sent_at"]),
             models.Index(fields=["drafter_position", "state", "-updated_at"]),
-            models.Index(fields=["signatory_position", "state"]),
+            # The outbox: letters drafted or signed by my positions, newest sent first.
+            models.Index(fields=["signatory_position", "state", "-sent_at"]),
+            models.Index(fields=["drafter_position", "state", "-sent_at"]),
             models.Index(fields=["sender", "sender_number", "sender_date"]),
         ]
         constraints = [
@@ -420,8 +422,11 @@ class InboxEntry(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["position", "-delivered_at", "-id"], name="inbox_page"),
+            # The unread counter; security lets a delegate's count skip R/SR rows in the index.
             models.Index(
-                fields=["position"], condition=Q(read_at__isnull=True), name="inbox_unread"
+                fields=["position", "security"],
+                condition=Q(read_at__isnull=True),
+                name="inbox_unread",
             ),
         ]
         constraints = [
