@@ -157,7 +157,7 @@ def do_save_external_party(*, government, user, name: str, email: str = "",
 
 def _lock(dispatch: Dispatch) -> Dispatch:
     return (
-        Dispatch.objects.select_for_update()
+        Dispatch.objects.select_for_update(of=("self",))
         .select_related("letter__government", "agency")
         .get(pk=dispatch.pk)
     )

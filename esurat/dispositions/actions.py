@@ -42,7 +42,9 @@ def _actor(seat, user, ip_address=None) -> Actor:
 
 def _lock(letter: Letter) -> Letter:
     return (
-        Letter.objects.select_for_update().select_related("government", "agency").get(pk=letter.pk)
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("government", "agency")
+        .get(pk=letter.pk)
     )
 
 
@@ -306,7 +308,7 @@ def do_mark_read(*, letter: Letter, user, seats, ip_address=None) -> list[Dispos
         return []
     acting = {s.position.pk: s.acting_as for s in seats}
     rows = list(
-        Disposition.objects.select_for_update()
+        Disposition.objects.select_for_update(of=("self",))
         .filter(letter=letter, to_position_id__in=ids, state=Disposition.State.SENT)
         .select_related("to_position")
     )

@@ -45,8 +45,10 @@ def _actor(seat, user, ip_address=None) -> Actor:
 
 
 def _lock(letter: Letter) -> Letter:
-    return Letter.objects.select_for_update().select_related("government", "agency").get(
-        pk=letter.pk
+    return (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("government", "agency")
+        .get(pk=letter.pk)
     )
 
 
@@ -127,7 +129,9 @@ def do_create_draft(
             )  # fmt: skip
     except IntegrityError:
         # The same form posted at the same instant: the other request created it first.
-        existing = Letter.objects.filter(client_token=client_token).first() if client_token else None
+        existing = (
+            Letter.objects.filter(client_token=client_token).first() if client_token else None
+        )
         if existing is None:
             raise
         return existing
@@ -268,9 +272,7 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
                    state=ReviewStep.State.PENDING if i == 0 else ReviewStep.State.WAITING)
         for i, p in enumerate(reviewers)
     )  # fmt: skip
-    letter.state = (
-        Letter.State.IN_REVIEW if reviewers else Letter.State.AWAITING_SIGNATURE
-    )
+    letter.state = Letter.State.IN_REVIEW if reviewers else Letter.State.AWAITING_SIGNATURE
     letter.save(update_fields=["review_round", "state", "updated_at"])
     roles = [(p, Participant.Role.REVIEWER) for p in reviewers]
     roles.append((letter.signatory_position, Participant.Role.SIGNATORY))
@@ -296,7 +298,11 @@ def do_review(
     step = letter.review_steps.filter(
         round=letter.review_round, state=ReviewStep.State.PENDING
     ).first()
-    if letter.state != Letter.State.IN_REVIEW or step is None or step.position_id != seat.position.pk:
+    if (
+        letter.state != Letter.State.IN_REVIEW
+        or step is None
+        or step.position_id != seat.position.pk
+    ):
         raise ActionRefused(_("This letter is not waiting for your review."))
     if not approve and not note.strip():
         raise ActionRefused(_("Write what must be changed when returning a draft."))
@@ -305,9 +311,11 @@ def do_review(
     step.acted_at, step.version = timezone.now(), letter.version
     step.save()
     if approve:
-        following = letter.review_steps.filter(
-            round=letter.review_round, state=ReviewStep.State.WAITING
-        ).order_by("order").first()
+        following = (
+            letter.review_steps.filter(round=letter.review_round, state=ReviewStep.State.WAITING)
+            .order_by("order")
+            .first()
+        )
         if following:
             following.state = ReviewStep.State.PENDING
             following.save(update_fields=["state"])
@@ -463,7 +471,7 @@ def do_mark_read(*, letter: Letter, user, seats, ip_address=None) -> list[InboxE
     ids = [s.position.pk for s in seats if not (letter.is_narrow and s.is_delegate)]
     acting = {s.position.pk: s.acting_as for s in seats}
     entries = list(
-        InboxEntry.objects.select_for_update()
+        InboxEntry.objects.select_for_update(of=("self",))
         .filter(letter=letter, position_id__in=ids, read_at__isnull=True)
         .select_related("position")
     )

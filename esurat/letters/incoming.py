@@ -249,7 +249,9 @@ def unit_positions(agency: Agency):
 
 def _lock(letter: Letter, user) -> Letter:
     letter = (
-        Letter.objects.select_for_update().select_related("government", "agency").get(pk=letter.pk)
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("government", "agency")
+        .get(pk=letter.pk)
     )
     if not is_incoming_clerk(user, letter):
         raise ActionRefused(_("Only a registry clerk of this agency can do this."))

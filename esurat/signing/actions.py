@@ -46,7 +46,9 @@ def supersede_seat(user, letter: Letter) -> Seat | None:
 
 def _lock(letter: Letter) -> Letter:
     return (
-        Letter.objects.select_for_update().select_related("government", "agency").get(pk=letter.pk)
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("government", "agency")
+        .get(pk=letter.pk)
     )
 
 
