@@ -36,6 +36,9 @@ def _fill_minimal_letter(page, subject):
     page.get_by_label(t("Subject")).fill(subject)
     to = page.get_by_role("group", name=t("To"), exact=True)
     to.get_by_role("searchbox").fill("PUPR")
+    # The picker also asks the server; let that answer land before ticking, or it re-renders
+    # the list under the click.
+    page.wait_for_load_state("networkidle")
     to.get_by_role("checkbox", name=re.compile("^" + re.escape(
         t("Head of %(agency)s", agency="Dinas PUPR")))).check()  # fmt: skip
 
