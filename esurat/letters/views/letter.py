@@ -470,9 +470,12 @@ def sign(request, code):
                             password=form.cleaned_data["password"],
                             secret=form.cleaned_data["passphrase"])  # fmt: skip
         except actions.ActionRefused as exc:
-            return _refused(request, letter, exc, to="letters:sign")
-        messages.success(request, _("The letter was signed and sent."))
-        return redirect("letters:detail", code=letter.code)
+            # Shown inside the form, beside the password field: on a phone the top of the page
+            # is a whole letter away.
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The letter was signed and sent."))
+            return redirect("letters:detail", code=letter.code)
     return render(request, "letters/sign.html", {
         **_content_context(letter), "form": form, "seat": seat, "return_form": ReturnForm(),
         "needs_passphrase": get_provider().name != "recorded",
