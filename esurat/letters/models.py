@@ -386,9 +386,9 @@ class Recipient(models.Model):
         if self.target == self.Target.POSITION:
             return f"{self.position} — {self.position.agency}"
         if self.target == self.Target.AGENCY:
-            return f"{_('Head of')} {self.agency.name}"
+            return str(_("Head of %(agency)s")) % {"agency": self.agency.name}
         if self.target == self.Target.AGENCY_ALL:
-            return f"{_('Everyone in')} {self.agency.name}"
+            return str(_("Everyone in %(agency)s")) % {"agency": self.agency.name}
         if self.target == self.Target.EXTERNAL:
             return str(self.external)
         return str(_("Everyone in the government"))
