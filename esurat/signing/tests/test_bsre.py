@@ -214,7 +214,9 @@ def test_it_refuses_a_signatory_without_a_nik(city, bsre_signing):
     letter = to_signature(city, draft_nota_dinas(city))
     with pytest.raises(ActionRefused, match="NIK is not recorded"):
         sign(city, letter, secret=BSRE_PASSPHRASE)
-    assert not bsre_signing.calls  # BSrE was not even asked
+    # BSrE was not even asked about this letter. (A call from an earlier timeout test may still
+    # land in the shared gateway's log after its client gave up, so look for this letter only.)
+    assert not [call for call in bsre_signing.calls if str(letter.code) in repr(call)]
 
 
 # --- the status check before signing -------------------------------------------------------------
