@@ -195,3 +195,24 @@ def login(page, base_url: str, username: str, password: str = "pw"):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def pick(page, group, query: str, name) -> None:
+    """Type in a recipient picker's search box and tick the matching row.
+
+    The picker filters on each keystroke and also asks the server; on a loaded machine the
+    answer can re-render the list under the click, so type again and retry a few times.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = group.get_by_role("searchbox")
+    for attempt in range(3):
+        box.fill("")
+        box.press_sequentially(query)
+        page.wait_for_load_state("networkidle")
+        try:
+            group.get_by_role("checkbox", name=name).check(timeout=8000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.db import connection
 
-from e2e.conftest import login, t
+from e2e.conftest import login, pick, t
 from esurat.letters.models import Letter
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
 
@@ -35,12 +35,7 @@ def _fill_minimal_letter(page, subject):
     field.fill("000.1.2.3")
     page.get_by_label(t("Subject")).fill(subject)
     to = page.get_by_role("group", name=t("To"), exact=True)
-    to.get_by_role("searchbox").fill("PUPR")
-    # The picker also asks the server; let that answer land before ticking, or it re-renders
-    # the list under the click.
-    page.wait_for_load_state("networkidle")
-    to.get_by_role("checkbox", name=re.compile("^" + re.escape(
-        t("Head of %(agency)s", agency="Dinas PUPR")))).check()  # fmt: skip
+    pick(page, to, "PUPR", re.compile("^" + re.escape(t("Head of %(agency)s", agency="Dinas PUPR"))))
 
 
 def test_it_saves_one_draft_when_save_is_double_clicked(city, open_page, live_server, shoot):

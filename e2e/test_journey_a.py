@@ -7,7 +7,7 @@ import re
 
 from django.utils import timezone
 
-from e2e.conftest import login, t
+from e2e.conftest import login, pick, t
 from esurat.audit.actions import verify_chain
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Attachment, InboxEntry, Letter, Registration
@@ -49,15 +49,10 @@ def write_the_letter(page, shoot):
 
     # To: the head of Dinas PUPR, found by typing in the picker's search box.
     to = page.get_by_role("group", name=t("To"), exact=True)
-    to.get_by_role("searchbox").fill("PUPR")
-    page.wait_for_load_state("networkidle")  # the server's search answer re-renders the list
-    to.get_by_role("checkbox", name=starts(t("Head of %(agency)s", agency="Dinas PUPR"))).check()
+    pick(page, to, "PUPR", starts(t("Head of %(agency)s", agency="Dinas PUPR")))
     # Tembusan: the Sekda's position, found by the server's search.
     cc = page.get_by_role("group", name=t("Copy to (tembusan)"), exact=True)
-    with page.expect_response(lambda r: "/letters/positions/" in r.url):
-        cc.get_by_role("searchbox").press_sequentially("Sekretaris Daerah")
-    page.wait_for_load_state("networkidle")
-    cc.get_by_role("checkbox", name=starts("Sekretaris Daerah")).check()
+    pick(page, cc, "Sekretaris Daerah", starts("Sekretaris Daerah"))
     shoot(page, "compose")
     page.get_by_role("button", name=t("Save draft")).click()
     page.wait_for_url(re.compile(r"/letters/[0-9a-f-]{36}/$"))
