@@ -104,6 +104,8 @@ def letter_out(user, letter: Letter) -> dict:
         "drafter": _name(letter.drafter),
         "drafter_position": position_ref(letter.drafter_position),
         "signatory_position": position_ref(letter.signatory_position),
+        "cosignatories": [{"position": position_ref(c.position), "state": c.state}
+                          for c in letter.cosignatories.select_related("position__agency")],
         "qualifier": letter.qualifier, "version": letter.version,
         "review_round": letter.review_round, "created_at": letter.created_at,
         "updated_at": letter.updated_at, "signed_at": letter.signed_at,
@@ -322,6 +324,7 @@ def letter_create(request, payload: schemas.LetterIn):
         recipients=_recipients(user, payload.recipients),
         reviewers=_positions(user, payload.reviewers, "reviewers"),
         signatory=_positions(user, [payload.signatory], "signatory")[0],
+        cosignatories=_positions(user, payload.cosignatories, "cosignatories"),
         qualifier=payload.qualifier, enclosures=payload.enclosures,
         client_token=payload.client_token, ip_address=ip_of(request),
     )  # fmt: skip
@@ -359,6 +362,8 @@ def letter_update(request, code: UUID, payload: schemas.LetterPatch):
         fields["reviewers"] = _positions(user, payload.reviewers, "reviewers")
     if "signatory" in given:
         fields["signatory"] = _positions(user, [payload.signatory], "signatory")[0]
+    if "cosignatories" in given:
+        fields["cosignatories"] = _positions(user, payload.cosignatories, "cosignatories")
     letter = actions.do_update_draft(letter=letter, seat=seat, user=user, note=payload.note,
                                      ip_address=ip_of(request), **fields)  # fmt: skip
     return letter_out(user, letter)

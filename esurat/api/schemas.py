@@ -194,6 +194,11 @@ class AttachmentOut(Schema):
     uploaded_at: datetime.datetime
 
 
+class CoSignatoryOut(Schema):
+    position: PositionRef
+    state: str
+
+
 class LetterOut(Schema):
     code: UUID
     origin: str
@@ -211,6 +216,10 @@ class LetterOut(Schema):
     drafter: str | None
     drafter_position: PositionRef | None
     signatory_position: PositionRef | None
+    cosignatories: list[CoSignatoryOut] = Field(
+        description="Joint letter: who co-signs after the signatory, in order, and whether "
+        "they have signed ('pending' is the one whose turn it is)"
+    )
     qualifier: str
     version: int
     review_round: int
@@ -297,6 +306,10 @@ class LetterIn(Schema):
     recipients: list[RecipientIn] = Field(min_length=1, max_length=500)
     reviewers: list[UUID] = Field([], max_length=20, description="Position codes, in order")
     signatory: UUID = Field(description="Position code of the signatory")
+    cosignatories: list[UUID] = Field(
+        [], max_length=10,
+        description="Joint letter: position codes that co-sign after the signatory, in order",
+    )
     as_position: UUID | None = Field(
         None, description="The position to draft from, when the caller holds several"
     )
@@ -317,6 +330,7 @@ class LetterPatch(Schema):
     recipients: list[RecipientIn] | None = Field(None, min_length=1, max_length=500)
     reviewers: list[UUID] | None = Field(None, max_length=20)
     signatory: UUID | None = None
+    cosignatories: list[UUID] | None = Field(None, max_length=10)
     note: str = Field("", max_length=300, description="Why the content changed (kept with it)")
 
 

@@ -16,6 +16,7 @@ from esurat.accounts.models import Role
 from esurat.audit.actions import Actor, record_event
 from esurat.letters.models import (
     NARROW_SECURITY,
+    CoSignatory,
     InboxEntry,
     Letter,
     Participant,
@@ -159,6 +160,17 @@ def current_review_step(letter: Letter) -> ReviewStep | None:
     )
 
 
+def pending_signatory_id(letter: Letter) -> int | None:
+    """The position whose signature the letter waits for now: the main signatory until they
+    have signed, then each co-signatory in turn; None when the letter waits for nobody."""
+    if letter.state != Letter.State.AWAITING_SIGNATURE:
+        return None
+    if letter.signed_at is None:
+        return letter.signatory_position_id
+    pending = letter.cosignatories.filter(state=CoSignatory.State.PENDING).first()
+    return pending.position_id if pending else None
+
+
 def _seat_at(user, position_id, *, allow_delegate=False) -> Seat | None:
     for seat in seats_of(user):
         if seat.position.pk == position_id and (allow_delegate or not seat.is_delegate):
@@ -171,6 +183,7 @@ def acting_seat(user, letter: Letter) -> Seat | None:
     step = current_review_step(letter)
     for position_id in (
         step.position_id if step else None,
+        pending_signatory_id(letter),
         letter.signatory_position_id,
         letter.drafter_position_id,
     ):
@@ -194,9 +207,8 @@ def seat_for_action(user, letter: Letter, action: Action) -> Seat | None:
         step = current_review_step(letter)
         return _seat_at(user, step.position_id) if step else None
     if action == Action.SIGN:
-        if state == Letter.State.AWAITING_SIGNATURE:
-            return _seat_at(user, letter.signatory_position_id)
-        return None
+        pending = pending_signatory_id(letter)
+        return _seat_at(user, pending) if pending else None
     if action == Action.VIEW_RECEIPTS:
         return _seat_at(user, letter.drafter_position_id, allow_delegate=True) or _seat_at(
             user, letter.signatory_position_id, allow_delegate=True

@@ -101,6 +101,9 @@ class LetterForm(forms.Form):
     signatory = forms.ChoiceField(
         label=_("Signatory"), widget=forms.Select(attrs={"class": "form-select"})
     )
+    cosignatories = forms.MultipleChoiceField(
+        label=_("Co-signatories (joint letter)"), required=False
+    )
     qualifier = forms.ChoiceField(
         label=_("Signature qualifier"), choices=Letter.Qualifier.choices, required=False,
         help_text=_("a.n. when the signatory signs on behalf of a higher official."),
@@ -134,6 +137,16 @@ class LetterForm(forms.Form):
         self.fields["signatory"].choices = [
             (code, label) for code, label in choices if self.positions[code].can_sign
         ]
+        # A joint letter may be co-signed by any official of the government who may sign.
+        self.cosigning = {
+            str(p.code): p
+            for p in Position.objects.filter(agency__government_id=self.government_id,
+                                             can_sign=True)
+            .select_related("agency").order_by("agency__name", "-is_head", "title")
+        }  # fmt: skip
+        self.fields["cosignatories"].choices = [("", "—")] + [
+            (c, f"{p.title} — {p.agency.short_name}") for c, p in self.cosigning.items()
+        ]
 
     @classmethod
     def initial_for(cls, position: Position, letter: Letter | None = None) -> dict:
@@ -151,6 +164,8 @@ class LetterForm(forms.Form):
             "cc": [recipient_token(r) for r in recipients if r.kind == Recipient.Kind.CC],
             "reviewers": [str(s.position.code) for s in steps],
             "signatory": str(letter.signatory_position.code),
+            "cosignatories": [str(c.position.code) for c in
+                              letter.cosignatories.select_related("position")],
         }  # fmt: skip
 
     def clean_classification(self):
@@ -215,6 +230,9 @@ class LetterForm(forms.Form):
     def clean_signatory(self):
         return self.positions[self.cleaned_data["signatory"]]
 
+    def clean_cosignatories(self):
+        return [self.cosigning[code] for code in self.cleaned_data["cosignatories"] if code]
+
     def draft_fields(self) -> dict:
         """The keyword arguments of do_create_draft / do_update_draft."""
         data = self.cleaned_data
@@ -224,13 +242,17 @@ class LetterForm(forms.Form):
             "subject": data["subject"], "body": data["body"],
             "enclosures": data["enclosures"], "qualifier": data["qualifier"],
             "recipients": data["to"] + data["cc"], "reviewers": data["reviewers"],
-            "signatory": data["signatory"],
+            "signatory": data["signatory"], "cosignatories": data["cosignatories"],
         }  # fmt: skip
 
     def reviewer_slots(self) -> list[str]:
         """The chosen reviewer codes padded with empty slots, for one <select> each."""
         chosen = [c for c in (self["reviewers"].value() or []) if c]
         return chosen + [""] * max(REVIEWER_SLOTS - len(chosen), 1)
+
+    def cosignatory_slots(self) -> list[str]:
+        """The chosen co-signatories plus one empty line (most letters have none)."""
+        return [c for c in (self["cosignatories"].value() or []) if c] + [""]
 
 
 class ReviewForm(forms.Form):

@@ -316,6 +316,38 @@ class ReviewStep(models.Model):
         ]
 
 
+class CoSignatory(models.Model):
+    """A further signatory of a joint letter, who signs after the main signatory, in `order`.
+
+    The main signatory's signature issues the number (from the main signatory's agency) and the
+    PDF; each co-signatory then extends that signed PDF with their own signature (never
+    rewriting it). The letter is delivered when the last one has signed. Only one co-signatory
+    is PENDING at a time: the one whose turn it is.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        PENDING = "pending", _("Needs signature")
+        SIGNED = "signed", _("Signed")
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="cosignatories")
+    position = models.ForeignKey(
+        "organisations.Position", on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    order = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+
+    class Meta:
+        ordering = ["order"]
+        indexes = [models.Index(fields=["position", "state"])]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "position"], name="cosignatory_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id}: {self.position} ({self.state})"
+
+
 class Participant(models.Model):
     """A position involved in a letter's making (drafter, reviewer, signatory) or its handling
     (disposition). Recipients are in InboxEntry. Used by access.py to decide visibility."""

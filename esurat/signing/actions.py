@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from esurat.audit.actions import Actor, record_event
-from esurat.letters.actions import ActionRefused, do_create_draft, planned_reviewers
+from esurat.letters.actions import (
+    ActionRefused,
+    do_create_draft,
+    planned_cosignatories,
+    planned_reviewers,
+)
 from esurat.letters.models import Letter
 from esurat.organisations.access import Seat, seats_of
 
@@ -116,6 +121,7 @@ def do_supersede(*, letter: Letter, seat, user, ip_address=None) -> Letter:
         body=letter.body, recipients=_recipients_of(letter),
         reviewers=[p for p in planned_reviewers(letter) if p.pk != letter.signatory_position_id],
         signatory=letter.signatory_position, qualifier=letter.qualifier,
+        cosignatories=planned_cosignatories(letter),
         enclosures=letter.enclosures, ip_address=ip_address,
     )  # fmt: skip
     letter.superseded_by = draft

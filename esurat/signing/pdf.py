@@ -156,7 +156,23 @@ def footer_text(letter, provider: str) -> str:
     )  # fmt: skip
 
 
-def context_for(letter, *, signer: SignerBlock, provider: str, draft: bool = False) -> dict:
+def cosigner_context(blocks) -> list[dict]:
+    """The blocks of a joint letter's co-signatories, printed beside the main signature: each
+    signs in their own name (only Plt./Plh. applies), and is named as planned when the PDF is
+    rendered; who actually signed is in their PAdES signature and on the verification page."""
+    return [
+        {
+            "lines": [f"{b.qualifier} {position_label(b.position)},".strip()],
+            "name": b.user.get_full_name() if b.user else "",
+            "nip": getattr(b.user, "nip", "") or "",
+        }
+        for b in blocks
+    ]
+
+
+def context_for(
+    letter, *, signer: SignerBlock, provider: str, draft: bool = False, cosigners=()
+) -> dict:
     recipients = list(letter.recipients.select_related("position__agency", "agency", "external"))
     kind = letter.kind
     return {
@@ -178,6 +194,7 @@ def context_for(letter, *, signer: SignerBlock, provider: str, draft: bool = Fal
         "signature_lines": signature_lines(letter, signer),
         "signer_name": signer.user.get_full_name() if signer.user else "",
         "signer_nip": getattr(signer.user, "nip", "") or "",
+        "cosigners": cosigner_context(cosigners),
         # BSrE stamps its own QR code where the tag is printed (esurat.signing.bsre.TAG).
         "tag": BSRE_TAG if provider == "bsre" and not draft else "",
         "qr": None if draft or provider == "bsre" else qr_data_uri(verification_url(letter)),
@@ -208,13 +225,15 @@ def _weasy_tools():
     return _weasy.fetcher, _weasy.fonts, _weasy.css
 
 
-def render_letter_pdf(letter, *, signer: SignerBlock, provider: str, draft: bool = False) -> bytes:
+def render_letter_pdf(
+    letter, *, signer: SignerBlock, provider: str, draft: bool = False, cosigners=()
+) -> bytes:
     """The letter as a PDF, as it will be signed (draft=True: no QR, a KONSEP watermark)."""
     from weasyprint import HTML  # imported late: importing loads Pango
 
-    html = render_to_string(
-        "pdf/letter.html", context_for(letter, signer=signer, provider=provider, draft=draft)
-    )
+    context = context_for(letter, signer=signer, provider=provider, draft=draft,
+                          cosigners=cosigners)  # fmt: skip
+    html = render_to_string("pdf/letter.html", context)
     fetcher, fonts, css = _weasy_tools()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     return document.write_pdf(

@@ -79,6 +79,7 @@ class RecordedProvider:
 def _base_pdf(letter, request: "SignRequest", provider: str) -> bytes:
     """What is signed: the letter's signed PDF when a signatory signed it already (a co-signature
     extends that file), else the official PDF freshly rendered with its number."""
+    from esurat.signing.documents import cosigner_blocks
     from esurat.signing.models import SignedDocument
     from esurat.signing.pdf import SignerBlock, render_letter_pdf
 
@@ -88,7 +89,7 @@ def _base_pdf(letter, request: "SignRequest", provider: str) -> bytes:
             return f.read()
     return render_letter_pdf(
         letter, signer=SignerBlock(request.position, request.user, request.qualifier),
-        provider=provider,
+        provider=provider, cosigners=cosigner_blocks(letter),
     )  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from esurat.letters.forms import LetterForm, ReturnForm, ReviewForm, SignForm
 from esurat.letters.models import (
     Attachment,
     Classification,
+    CoSignatory,
     ExternalParty,
     InboxEntry,
     Letter,
@@ -258,8 +259,10 @@ def _event_text(event: AuditEvent) -> str:
         "number.insert_issued": _("%(who)s issued the insert number %(number)s."),
         "delivery.planned": _("Delivery outside e-Surat was planned."),
         "delivery.sent": _("The letter was e-mailed outside e-Surat."),
-        "delivery.failed": _("Sending the e-mail failed after every attempt; the registry clerk "
-                             "can try again or send the letter on paper."),
+        "delivery.failed": _(
+            "Sending the e-mail failed after every attempt; the registry clerk "
+            "can try again or send the letter on paper."
+        ),
         "delivery.retried": _("%(who)s had the e-mail sent again."),
         "delivery.switched_to_print": _("%(who)s chose to send the letter on paper instead."),
         "delivery.printed": _("%(who)s printed a copy for %(recipient)s."),
@@ -440,9 +443,20 @@ def review(request, code):
 def _content_context(letter: Letter) -> dict:
     """What _letter_content.html shows: the letter, its addressees and attachments."""
     recipients = list(letter.recipients.select_related("position__agency", "agency"))
+    signatures = list(letter.signatures.select_related("position", "user").order_by("pk"))
+    by_position = {s.position_id: s for s in signatures}
+    cosigners = [
+        (c, by_position.get(c.position_id))
+        for c in letter.cosignatories.select_related("position__agency")
+    ]
+    main = by_position.get(letter.signatory_position_id)
     return {
         "letter": letter, "attachments": list(letter.attachments.all()),
-        "signatures": list(letter.signatures.select_related("position", "user")),
+        "signatures": signatures, "main_signatures": [main] if main else [],
+        "cosigners": cosigners,
+        "pending_signatory": next(
+            (c.position for c, sig in cosigners if c.state == "pending"), None
+        ) if letter.signed_at else letter.signatory_position,
         "to_list": [r for r in recipients if r.kind == Recipient.Kind.TO],
         "cc_list": [r for r in recipients if r.kind == Recipient.Kind.CC],
     }  # fmt: skip
@@ -474,13 +488,25 @@ def sign(request, code):
             # is a whole letter away.
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("The letter was signed and sent."))
+            letter.refresh_from_db()
+            if letter.state == Letter.State.SENT:
+                messages.success(request, _("The letter was signed and sent."))
+            else:
+                messages.success(request, _("Signed. The letter is sent once every co-signatory "
+                                            "has signed."))  # fmt: skip
             return redirect("letters:detail", code=letter.code)
+    provider = get_provider()
+    main = letter.signed_at is None
     return render(request, "letters/sign.html", {
         **_content_context(letter), "form": form, "seat": seat, "return_form": ReturnForm(),
-        "needs_passphrase": get_provider().name != "recorded",
+        "needs_passphrase": provider.name != "recorded",
+        "first_certificate": provider.name == "local" and not request.user.signing_certificates
+        .filter(revoked_at__isnull=True).exists(),
         "signer_warning": signer_warning(request.user),  # e.g. BSrE: NIK not registered
-        "qualifier": " ".join(q for q in (letter.qualifier, seat.qualifier) if q),
+        "qualifier": " ".join(q for q in (letter.qualifier if main else "", seat.qualifier) if q),
+        "is_main": main,
+        "is_last": not letter.cosignatories.exclude(state=CoSignatory.State.SIGNED)
+        .exclude(position_id=seat.position.pk).exists(),
         "today": letter.government.today(),
     })  # fmt: skip
 

@@ -11,7 +11,7 @@ from esurat.signing.models import SignedDocument
 from esurat.signing.pdf import SignerBlock, render_letter_pdf
 from esurat.signing.providers import LocalProvider, SignRequest
 from esurat.signing.tests.conftest import PASSPHRASE, sign, to_signature
-from esurat.signing.tests.helpers import flip_one_byte, pdfsig, pyhanko_check
+from esurat.signing.tests.helpers import flip_one_byte, pdfsig, pdftext, pyhanko_check
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,33 @@ def test_it_lets_a_co_signatory_extend_the_registered_signed_pdf(city, authority
     check = pyhanko_check(data, authority)
     assert check.ok and len(check.signatures) == 2
     assert SignedDocument.objects.filter(letter=letter).count() == 2
+
+
+def test_a_joint_letter_carries_every_signature_in_one_pdf(city, authority, tmp_path):
+    """The workflow: the main signatory signs (number, PDF), the co-signatory extends that PDF,
+    then the letter is sent; both signatures validate with pdfsig and pyHanko."""
+    from esurat.letters import actions
+    from esurat.letters.models import Letter
+
+    drafter = city.users["staf.aptika"]
+    pupr = city.position("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang")
+    letter = actions.do_update_draft(letter=draft_nota_dinas(city), user=drafter,
+                                     seat=seats_of(drafter)[0], cosignatories=[pupr])  # fmt: skip
+    letter = sign(city, to_signature(city, letter))
+    first = SignedDocument.objects.get(letter=letter).file.read()
+    text = pdftext(first, tmp_path)
+    assert "Kepala Dinas Pekerjaan Umum dan Penataan Ruang" in text  # the co-signer's block
+    assert city.users["kadis.pupr"].get_full_name() in text
+    assert Letter.objects.get(pk=letter.pk).state == Letter.State.AWAITING_SIGNATURE
+
+    letter = sign(city, letter, signer="kadis.pupr", secret="kunci-tte-pupr")
+    assert Letter.objects.get(pk=letter.pk).state == Letter.State.SENT
+    final = SignedDocument.objects.filter(letter=letter).first().file.read()
+    assert final.startswith(first)  # extended, never rewritten
+    check = pyhanko_check(final, authority)
+    assert check.ok and [s.signer for s in check.signatures] == [
+        city.users["kadis.kominfo"].get_full_name(), city.users["kadis.pupr"].get_full_name(),
+    ]  # fmt: skip
+    blocks = _pdfsig_blocks(pdfsig(final, tmp_path))
+    assert len(blocks) == 2 and all("Signature is Valid" in b for b in blocks)
+    assert "Total document signed" in blocks[1] and "Not total" not in blocks[1]
