@@ -17,13 +17,18 @@ def _english_unless_browser(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing(settings):
+def _fast_hashing(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = False
     settings.SECURE_COOKIES = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Unit tests sign with `recorded` (no PDF to render per signature); the signing tests and
+    # the browser journeys use the default `local` provider (esurat/signing/tests/conftest.py,
+    # e2e/conftest.py), and test_default_provider checks the default itself.
+    if "/e2e/" not in str(request.node.fspath):
+        settings.SIGNING_PROVIDER = "recorded"
 
 
 @pytest.fixture

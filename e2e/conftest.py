@@ -82,15 +82,28 @@ def _restore_after_module(django_db_setup, django_db_blocker):
         connection.close()
 
 
+CA_PASSPHRASE = "e2e-ca-passphrase"
+SIGNING_PASSPHRASE = "kunci-tanda-tangan"  # what each signatory chooses at their first signature
+
+
 @pytest.fixture
-def city(live_server, transactional_db, settings, tmp_path):
-    """The demo city (password "pw") in a database the live server shares; files in tmp_path."""
+def city(live_server, transactional_db, settings, tmp_path, monkeypatch):
+    """The demo city (password "pw") in a database the live server shares; files in tmp_path.
+
+    Letters are signed with the default provider, `local`: the city gets its certificate
+    authority, and each signatory chooses SIGNING_PASSPHRASE at their first signature.
+    """
     from esurat.organisations.demo import build_demo_city
+    from esurat.signing.ca import create_ca
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIGNING_PROVIDER = "local"
+    monkeypatch.setenv("ESURAT_CA_PASSPHRASE", CA_PASSPHRASE)
     _load_reference_data()
     _audit_triggers(on=True)
-    yield build_demo_city(password="pw")
+    demo = build_demo_city(password="pw")
+    create_ca(demo.government)
+    yield demo
     _audit_triggers(on=False)
 
 

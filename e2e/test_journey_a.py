@@ -7,7 +7,7 @@ import re
 
 from django.utils import timezone
 
-from e2e.conftest import login, pick, t
+from e2e.conftest import SIGNING_PASSPHRASE, login, pick, t
 from esurat.audit.actions import verify_chain
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Attachment, InboxEntry, Letter, Registration
@@ -136,6 +136,7 @@ def test_journey_a(city, open_page, live_server, shoot):
     kadis.wait_for_url("**/sign/")
     assert kadis.locator("html").get_attribute("lang") == "id"
     kadis.get_by_label(t("Your password")).fill("bukan-sandinya")
+    kadis.get_by_label(t("Signing passphrase")).fill(SIGNING_PASSPHRASE)
     kadis.get_by_role("button", name=t("Sign and send")).click()
     kadis.get_by_role("alert").first.wait_for()
     shoot(kadis, "kadis-phone-wrong-password")
@@ -144,12 +145,15 @@ def test_journey_a(city, open_page, live_server, shoot):
     assert "password" in alert.lower() or "sandi" in alert.lower(), alert
     letter.refresh_from_db()
     assert letter.state == Letter.State.AWAITING_SIGNATURE and letter.number == ""
+    assert kadis.locator("[data-first-certificate]").is_visible()  # chooses a passphrase now
     kadis.get_by_label(t("Your password")).fill("pw")
+    kadis.get_by_label(t("Signing passphrase")).fill(SIGNING_PASSPHRASE)
     kadis.get_by_role("button", name=t("Sign and send")).click()
     kadis.get_by_text(t("The letter was signed and sent.")).wait_for()
     shoot(kadis, "kadis-phone-signed")
     letter.refresh_from_db()
     assert letter.state == Letter.State.SENT and letter.number
+    assert letter.signed_documents.get().level.startswith("PAdES")  # the default provider
     number = letter.number
     assert kadis.locator(".letter-number").inner_text().endswith(number)
     assert re.fullmatch(r"000\.1\.2\.3/\d+/DISKOMINFO/[IVX]+/\d{4}", number), number

@@ -212,8 +212,13 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-surat@localhost")
 
-# The signing provider behind esurat.signing (issue 4 adds PAdES providers).
-SIGNING_PROVIDER = os.environ.get("SIGNING_PROVIDER", "recorded")
+# The signing provider behind esurat.signing: `local` (PAdES with the government's own CA, the
+# default), `bsre` (BSrE-certified, through the Pemda's Esign Client Service) or `recorded` (the
+# signing act only, no PDF signature). `local` needs ESURAT_CA_PASSPHRASE, which unlocks the CA's
+# key: a development machine (DEBUG) gets a published demo value, a server must set its own.
+SIGNING_PROVIDER = os.environ.get("SIGNING_PROVIDER", "local")
+if DEBUG:
+    os.environ.setdefault("ESURAT_CA_PASSPHRASE", "demo-ca-passphrase-not-for-production")
 # PAdES level: with a timestamp authority (RFC 3161) signatures are B-T, and B-LT when revocation
 # data for every certificate is reachable; without one, B-B. SIGNING_TSA_ROOTS: a PEM file of the
 # roots the TSA's certificate chains to.

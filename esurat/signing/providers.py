@@ -10,6 +10,7 @@ number and date), so a provider may render the official PDF; a SigningError roll
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class SigningError(Exception):
@@ -178,6 +181,7 @@ class LocalProvider:
                              action="signing.certificate_issued", letter=None,
                              data={"serial": certificate.serial})  # fmt: skip
         except ca.CAError as exc:
+            logger.error("local signing is not usable: %s", exc)  # for the administrator
             raise SigningError(
                 _("Electronic signing is not set up for this government yet. "
                   "Ask the administrator. The letter was not signed.")

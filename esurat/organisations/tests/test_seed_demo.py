@@ -109,3 +109,43 @@ def test_it_runs_when_forced_and_does_nothing_the_second_time(db, settings):
     assert "exists already" in seed("--force")
     assert (Letter.objects.count(), User.objects.count(), AuditEvent.objects.count()) == counts
     assert Government.objects.filter(name=GOVERNMENT_NAME).count() == 1
+
+
+def test_with_the_default_provider_the_demo_letters_are_signed_pdfs(db, settings, monkeypatch,
+                                                                  tmp_path):  # fmt: skip
+    """`make run` signs with `local`: seed_demo creates the city's CA and every signed demo letter
+    has a PAdES PDF that validates against it (the signatories' passphrase is the demo password)."""
+    from esurat.signing import ca, pades
+    from esurat.signing.models import SignedDocument
+
+    settings.DEBUG, settings.SIGNING_PROVIDER = True, "local"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("ESURAT_CA_PASSPHRASE", "demo-ca-test")
+    out = seed()
+    assert f"signing passphrase of the demo signatories: {DEMO_PASSWORD}" in out
+    government = Government.objects.get(name=GOVERNMENT_NAME)
+    root = ca.load_certificate(government.certificate_authority.certificate_pem)
+    signed = Letter.objects.exclude(signed_at=None).filter(origin=Letter.Origin.DRAFTED)
+    assert signed.exists()
+    for letter in signed:
+        document = SignedDocument.objects.filter(letter=letter).first()
+        assert document is not None, letter
+        check = pades.validate_pdf(document.file.read(), trust_roots=[root])
+        assert check.ok, letter
+    user = User.objects.get(username="kadis.kominfo")
+    assert ca.unlock_key(ca.current_certificate(user), DEMO_PASSWORD) is not None
+
+
+def test_the_default_signing_provider_is_local():
+    """A fresh deployment signs PAdES with its own CA unless configured otherwise."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SIGNING_PROVIDER", "DEBUG")}
+    env["DJANGO_SETTINGS_MODULE"] = "esurat.settings"
+    code = "import django; django.setup(); from django.conf import settings; " \
+           "print(settings.SIGNING_PROVIDER)"  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    assert out.stdout.strip() == "local"

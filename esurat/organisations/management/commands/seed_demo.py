@@ -32,6 +32,7 @@ from esurat.organisations.demo import (
 )
 from esurat.organisations.models import Assignment, Government
 from esurat.signing import actions as signing_actions
+from esurat.signing.ca import CAError, create_ca
 
 KOMINFO = "Diskominfo"
 KADIS = "Kepala Dinas Komunikasi dan Informatika"
@@ -503,7 +504,16 @@ class Command(BaseCommand):
             with transaction.atomic():
                 city = build_demo_city(password=DEMO_PASSWORD)
                 add_more_people(city, password=DEMO_PASSWORD)
+                if settings.SIGNING_PROVIDER == "local":
+                    # The demo city's own CA; each signatory's certificate is issued at their
+                    # first signature below, protected by the demo password as passphrase.
+                    create_ca(city.government)
                 build_letters(Demo(city, DEMO_PASSWORD))
+        except CAError as exc:
+            raise CommandError(
+                f"The demo city's certificate authority could not be created: {exc} Set "
+                "ESURAT_CA_PASSPHRASE, or SIGNING_PROVIDER=recorded to seed without PDF signatures."
+            ) from exc
         except (actions.ActionRefused, ValidationError) as exc:
             raise CommandError(f"The demo letters could not be created: {exc}") from exc
         seconds = (timezone.now() - started).total_seconds()
@@ -512,5 +522,7 @@ class Command(BaseCommand):
             f"{Letter.objects.filter(government=city.government).count()} letters."
         ))  # fmt: skip
         self.stdout.write(f"Log in at /accounts/login/ with password {DEMO_PASSWORD} as:")
+        if settings.SIGNING_PROVIDER == "local":
+            self.stdout.write(f"(signing passphrase of the demo signatories: {DEMO_PASSWORD})")
         for username in [*PERSONAS, *MORE_PERSONAS]:
             self.stdout.write(f"  {username}")
