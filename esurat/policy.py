@@ -127,6 +127,20 @@ POLICY: dict[str, Rule] = {
     "api:incoming_proposal": letter(Action.CORRECT),
     "api:incoming_send": letter(Action.ROUTE, "POST"),
     "api:incoming_file": letter(Action.ROUTE, "POST"),
+    # The letter as a document over the API (esurat/api/documents.py), over the same functions as
+    # the screens: revoke / correction check the seat in esurat/signing/actions.py, deliveries are
+    # shown as on the letter page (esurat/delivery/access.py), the dispatch book to its clerks.
+    "api:letter_pdf": letter(Action.VIEW),
+    "api:letter_revoke": letter(Action.VIEW, "POST"),
+    "api:letter_correction": letter(Action.VIEW, "POST"),
+    "api:letter_deliveries": letter(Action.VIEW),
+    "api:letter_verification": Rule("public"),
+    "api:dispatch_book": CLERK_GET,
+    "api:dispatch_detail": CLERK_GET,
+    "api:dispatch_printed": Rule("clerk", ("POST",)),
+    "api:dispatch_record": Rule("clerk", ("POST",)),
+    "api:dispatch_retry": Rule("clerk", ("POST",)),
+    "api:dispatch_on_paper": Rule("clerk", ("POST",)),
     # Incoming letters (esurat/letters/views/incoming.py).
     "letters:incoming": CLERK_GET,
     "letters:incoming_register": CLERK_FORM,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,18 +29,22 @@ def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def book_rows(agency, show: str = ""):
+    """The agency's dispatch book, newest entry first, narrowed to one of FILTERS (an unknown
+    filter shows everything). Shared with the API (esurat/api/documents.py)."""
+    qs = Dispatch.objects.filter(agency=agency).select_related("letter__kind")
+    if show in FILTERS:
+        qs = qs.filter(state__in=FILTERS[show])
+    return qs.order_by("-book_year", "-book_seq")
+
+
 @login_required
 @require_GET
 def book(request):
     """The agency's dispatch book, newest entry first."""
     agency, agencies = _clerk_agencies(request)
     show = request.GET.get("show", "")
-    qs = Dispatch.objects.filter(agency=agency).select_related("letter__kind")
-    if show in FILTERS:
-        qs = qs.filter(state__in=FILTERS[show])
-    page = Paginator(qs.order_by("-book_year", "-book_seq"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(book_rows(agency, show), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "delivery/book.html", {
         "agency": agency, "agencies": agencies, "page": page, "show": show,
         "narrow": NARROW_SECURITY,
@@ -51,7 +56,9 @@ def book(request):
 def dispatch(request, code):
     """One entry of the book; for a paper copy, record who carried and who received it."""
     row = access_dispatch(request.user, code)
-    initial = {"carried_by": row.carried_by, "carried_at": row.carried_at,
+    # The clerk records the dispatch as it leaves: "carried on" starts at the current minute.
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    initial = {"carried_by": row.carried_by, "carried_at": row.carried_at or now,
                "received_by": row.received_by, "received_at": row.received_at}  # fmt: skip
     form = DispatchRecordForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

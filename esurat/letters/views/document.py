@@ -1,76 +1,23 @@
 """A letter as a document: its PDF previewed or downloaded, and its correction (revoke, then
-supersede with a new letter). Reads go through access.py, writes through the do_* actions."""
+supersede with a new letter). Reads go through access.py, writes through the do_* actions; the
+PDF answer itself is esurat.signing.documents.pdf_response, shared with the API."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from esurat.audit.actions import Actor, record_event
-from esurat.letters.access import access_letter, acting_seat
+from esurat.letters.access import access_letter
 from esurat.letters.actions import ActionRefused
-from esurat.lib.watermark import stamp
-from esurat.search.models import LetterText
 from esurat.signing.actions import do_revoke_letter, do_supersede, revoke_seat, supersede_seat
-from esurat.signing.documents import LetterPdf, letter_pdf
-from esurat.signing.pdf import SECURITY_ID
+from esurat.signing.documents import pdf_response
 
 
 def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
-
-
-def _filename(letter) -> str:
-    if letter.origin == letter.Origin.REGISTERED:
-        return f"surat-masuk-{letter.code.hex[:8]}.pdf"
-    base = letter.number.replace("/", "-") if letter.number else f"konsep-{letter.code.hex[:8]}"
-    return f"{base}.pdf"
-
-
-def _source_pdf(letter) -> LetterPdf:
-    """The official PDF of a drafted letter; the scan (or first PDF file) of a registered one."""
-    if letter.origin == letter.Origin.DRAFTED:
-        return letter_pdf(letter)
-    text = LetterText.objects.filter(letter=letter).select_related("scan").first()
-    scan = text.scan if text and text.scan else None
-    scan = scan or letter.attachments.filter(content_type="application/pdf").first()
-    if scan is None:
-        raise Http404
-    with scan.file.open("rb") as handle:
-        data = handle.read()
-    return LetterPdf(data, scan.sha256, signed=False, draft=False)
-
-
-def _pdf_response(request, letter, *, inline: bool) -> HttpResponse:
-    """The letter's PDF. An R/SR copy is a derived file stamped with who took it and when, and
-    each one is an audit event; the registered signed original is never changed."""
-    pdf = _source_pdf(letter)
-    data = pdf.data
-    if letter.is_narrow:
-        user, now = request.user, timezone.localtime()
-        who = f"{user.get_full_name()}" + (f" (NIP {user.nip})" if user.nip else "")
-        data = stamp(pdf.data, big=f"{SECURITY_ID[letter.security].upper()} - {user.get_full_name()}",
-                     lines=[f"Salinan untuk {who}, diunduh {now:%d-%m-%Y %H:%M %Z}.",
-                            "Tanda tangan elektronik pada salinan bertanda ini tidak berlaku; "
-                            "dokumen asli terdaftar di e-Surat."])  # fmt: skip
-        seat = acting_seat(user, letter)
-        record_event(government=letter.government,
-                     actor=Actor(user, seat.position if seat else None,
-                                 seat.acting_as if seat else "", _ip(request)),
-                     action="letter.downloaded", letter=letter,
-                     data={"security": letter.security, "inline": inline,
-                           "original_sha256": pdf.sha256, "signed": pdf.signed})  # fmt: skip
-    response = HttpResponse(data, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{_filename(letter)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -79,9 +26,7 @@ def preview(request, code):
     """The official PDF shown in the browser: a draft as it will be signed (KONSEP watermark),
     a signed letter as registered."""
     letter = access_letter(request.user, code, ip_address=_ip(request))
-    response = _pdf_response(request, letter, inline=True)
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return pdf_response(request.user, letter, inline=True, ip_address=_ip(request))
 
 
 @login_required
@@ -89,7 +34,7 @@ def preview(request, code):
 def download(request, code):
     """The PDF as a file, to keep or print."""
     letter = access_letter(request.user, code, ip_address=_ip(request))
-    return _pdf_response(request, letter, inline=False)
+    return pdf_response(request.user, letter, inline=False, ip_address=_ip(request))
 
 
 class RevokeForm(forms.Form):
