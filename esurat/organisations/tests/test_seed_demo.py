@@ -52,6 +52,11 @@ def test_it_makes_letters_in_every_state(seeded):
 
 def _check_rules_at_work():
     users = {u.username: u for u in User.objects.all()}
+    # A joint letter waits for its co-signatory, the Kadis PUPR, numbered already.
+    from esurat.letters.selectors import to_sign
+
+    joint = [x for x in to_sign(users["kadis.pupr"]) if x.signed_at is not None]
+    assert len(joint) == 1 and joint[0].number and joint[0].state == "awaiting_signature"
     returned = Letter.objects.get(state=Letter.State.RETURNED)
     step = returned.review_steps.get(state=ReviewStep.State.RETURNED)
     assert step.note and step.acted_by == users["kabid.aptika"]

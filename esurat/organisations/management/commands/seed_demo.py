@@ -85,7 +85,7 @@ class Demo:
 
     def draft(self, username, *, kind, classification, subject, body, to, signatory,
               reviewers=(), security="B", urgency="biasa", qualifier="",
-              seat=None) -> Letter:  # fmt: skip
+              seat=None, cosignatories=()) -> Letter:  # fmt: skip
         return actions.do_create_draft(
             seat=seat or self.seat(username), user=self.user(username),
             kind=LetterKind.objects.get(code=kind),
@@ -93,6 +93,7 @@ class Demo:
             security=security, urgency=urgency, subject=subject, body=body, recipients=list(to),
             reviewers=[self.city.position(*r) for r in reviewers],
             signatory=self.city.position(*signatory), qualifier=qualifier,
+            cosignatories=[self.city.position(*c) for c in cosignatories],
         )  # fmt: skip
 
     def _seat_for(self, username, letter, action) -> Seat:
@@ -315,6 +316,21 @@ def build_letters(demo: Demo) -> None:
     )  # fmt: skip
     letter = demo.submit(letter, "staf.aptika")
     demo.approve(letter, "kabid.aptika")
+
+    # A joint letter: signed by the Kadis, now waiting for the co-signature of the Kadis PUPR.
+    letter = demo.draft(
+        "staf.aptika", kind="surat-dinas", classification="000.1.2.3",
+        subject="Penyampaian Rencana Bersama Penataan Jaringan Serat Optik di Ruang Milik Jalan",
+        body=p("Dalam rangka penataan jaringan serat optik di ruang milik jalan, Dinas Komunikasi "
+               "dan Informatika bersama Dinas Pekerjaan Umum dan Penataan Ruang menyampaikan "
+               "rencana bersama penataan jaringan tahun 2027 sebagaimana terlampir.",
+               "Mohon arahan Bapak Sekretaris Daerah atas rencana tersebut."),
+        to=[demo.post(*sekda)], reviewers=[kabid], signatory=kadis,
+        cosignatories=[("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang")],
+    )  # fmt: skip
+    letter = demo.submit(letter, "staf.aptika")
+    letter = demo.approve(letter, "kabid.aptika")
+    demo.sign(letter, "kadis.kominfo")
 
     # A draft that was abandoned.
     letter = demo.draft(
