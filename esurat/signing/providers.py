@@ -40,6 +40,15 @@ class SignRequest:
 class SignResult:
     content_sha256: str
     level: str
+    stored_name: str = ""  # the signed PDF written to storage, if any (see discard)
+
+    def discard(self) -> None:
+        """Delete the stored PDF when the signing it belonged to is rolled back: a file written
+        inside a transaction that fails must not stay behind without its database row."""
+        if self.stored_name:
+            from esurat.signing.models import SignedDocument
+
+            SignedDocument._meta.get_field("file").storage.delete(self.stored_name)
 
 
 class SigningProvider(Protocol):
@@ -105,7 +114,7 @@ def _register(letter, data: bytes, *, provider: str, level: str) -> SignResult:
                               level=level, created_at=timezone.now())  # fmt: skip
     document.file.save(f"{digest}.pdf", ContentFile(data), save=False)
     document.save()
-    return SignResult(content_sha256=digest, level=level)
+    return SignResult(content_sha256=digest, level=level, stored_name=document.file.name)
 
 
 def _tsa_roots() -> list:

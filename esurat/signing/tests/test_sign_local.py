@@ -166,3 +166,25 @@ def test_it_needs_the_ca_passphrase_and_creates_the_ca_once(city, local_signing,
     call_command("create_ca", government=city.government.short_name, stdout=open("/dev/null", "w"))
     with pytest.raises(CommandError, match="already has"):
         call_command("create_ca", government=city.government.short_name)
+
+
+def test_a_failure_after_signing_leaves_no_signed_pdf_behind(city, authority, settings,
+                                                             monkeypatch):  # fmt: skip
+    """The PDF is written inside the signing transaction; when a later step fails (here the
+    delivery), the transaction rolls back and the file goes with it."""
+    from pathlib import Path
+
+    from esurat.letters import actions
+
+    def broken_delivery(letter, *, now):
+        raise RuntimeError("the database went away mid-delivery")
+
+    monkeypatch.setattr(actions, "_deliver", broken_delivery)
+    letter = to_signature(city, draft_nota_dinas(city))
+    with pytest.raises(RuntimeError):
+        sign(city, letter)
+    letter.refresh_from_db()
+    assert letter.number == "" and letter.state == Letter.State.AWAITING_SIGNATURE
+    assert not SignedDocument.objects.filter(letter=letter).exists()
+    signed_dir = Path(settings.MEDIA_ROOT) / "signed"
+    assert not signed_dir.exists() or not any(p.is_file() for p in signed_dir.rglob("*"))
