@@ -240,3 +240,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# /healthz reports the worker as stalled when a ready task has waited longer than this.
+HEALTH_MAX_QUEUE_SECONDS = int(os.environ.get("HEALTH_MAX_QUEUE_SECONDS", "900"))

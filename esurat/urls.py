@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from esurat.api.api import api
+from esurat.health import healthz
 from esurat.letters.views import lists
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     # Django's language switch, POST only (a GET would let any link change the language).
     path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

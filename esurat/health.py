@@ -1,0 +1,76 @@
+"""`/healthz`: what a monitoring probe (or the city's IT admin) needs to know, without a login.
+
+Checks the database (a query), the file storage (write and delete a small file) and the
+background worker (the oldest task waiting to run: if it has waited longer than
+HEALTH_MAX_QUEUE_SECONDS, no worker is taking tasks). Answers 200 when all is well, 503 with the
+failing part named otherwise. It reveals no letter, user or configuration detail.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _storage() -> str:
+    name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+    return "ok"
+
+
+def _worker(now) -> dict:
+    """The oldest task ready to run and how long it has waited (0 when the queue is empty)."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .only("enqueued_at", "run_after")
+        .first()
+    )
+    if oldest is None:
+        return {"status": "ok", "waiting": 0, "oldest_seconds": 0}
+    due = oldest.enqueued_at
+    if oldest.run_after != get_date_max() and oldest.run_after > due:
+        due = oldest.run_after
+    waited = max((now - due).total_seconds(), 0)
+    waiting = DBTaskResult.objects.ready().count()
+    stalled = waited > settings.HEALTH_MAX_QUEUE_SECONDS
+    return {"status": "stalled" if stalled else "ok", "waiting": waiting,
+            "oldest_seconds": int(waited)}  # fmt: skip
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    now = timezone.now()
+    checks: dict = {}
+    for name, check in (("database", _database), ("storage", _storage)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # reported, not raised: the probe must get an answer
+            checks[name] = f"error: {type(exc).__name__}"
+    try:
+        checks["worker"] = _worker(now)
+    except Exception as exc:
+        checks["worker"] = {"status": f"error: {type(exc).__name__}"}
+    healthy = (
+        checks["database"] == "ok" and checks["storage"] == "ok"
+        and checks["worker"]["status"] == "ok"
+    )  # fmt: skip
+    body = {"status": "ok" if healthy else "fail", "time": now.isoformat(
+        timespec="seconds"), **checks}  # fmt: skip
+    return JsonResponse(body, status=200 if healthy else 503)
