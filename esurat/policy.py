@@ -40,6 +40,7 @@ def disposition(*methods: str) -> Rule:
 POLICY: dict[str, Rule] = {
     "home": LOGIN_GET,
     "set_language": Rule("public", ("POST",)),
+    "healthz": Rule("public", ("GET",)),  # monitoring: reveals no letter or person
     "accounts:login": PUBLIC,
     "accounts:logout": Rule("login", ("POST",)),
     "accounts:password_change": LOGIN_FORM,
@@ -141,6 +142,7 @@ POLICY: dict[str, Rule] = {
     "api:dispatch_record": Rule("clerk", ("POST",)),
     "api:dispatch_retry": Rule("clerk", ("POST",)),
     "api:dispatch_on_paper": Rule("clerk", ("POST",)),
+    "api:dispatch_notice": CLERK_GET,
     # Incoming letters (esurat/letters/views/incoming.py).
     "letters:incoming": CLERK_GET,
     "letters:incoming_register": CLERK_FORM,
@@ -164,6 +166,7 @@ POLICY: dict[str, Rule] = {
     "delivery:printed": Rule("clerk", ("POST",)),
     "delivery:retry": Rule("clerk", ("POST",)),
     "delivery:on_paper": Rule("clerk", ("POST",)),
+    "delivery:notice": CLERK_GET,  # the printed notice of revocation (esurat/delivery/notice.py)
 }
 
 # Django's admin site guards itself (is_staff + model permissions); its URLs are not listed.

@@ -27,6 +27,7 @@ from esurat.api.schemas import Error, ip_of
 from esurat.delivery import actions as delivery
 from esurat.delivery.access import access_dispatch, dispatches_shown_with
 from esurat.delivery.models import Dispatch
+from esurat.delivery.notice import notice_response
 from esurat.delivery.views import book_rows
 from esurat.letters.access import access_letter
 from esurat.letters.actions import ActionRefused
@@ -316,6 +317,23 @@ def dispatch_retry(request, code: UUID):
 def dispatch_on_paper(request, code: UUID):
     """Deliver on paper a letter whose e-mail failed; it is then waiting to be printed."""
     return _act(request, code, delivery.do_switch_to_print)
+
+
+NOTICE_OUT = {"responses": {200: {"description": "The notice of revocation's PDF", "content": {
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}}  # fmt: skip
+
+
+@router.get("/dispatches/{uuid:code}/notice", response={200: None, 404: Error},
+            url_name="dispatch_notice", openapi_extra=NOTICE_OUT)  # fmt: skip
+def dispatch_notice(request, code: UUID,
+                    download: str = Query("", description="1 to get it as a file")):  # fmt: skip
+    """The printed notice of revocation (Pemberitahuan Pencabutan Surat) of an entry whose
+    purpose is `revocation`: on the agency's letterhead, unsigned, with the revoked letter's QR
+    code. Any other entry is 404."""
+    row = access_dispatch(request.auth, code)
+    if row.purpose != Dispatch.Purpose.REVOCATION:
+        raise Http404
+    return notice_response(row, inline=download.lower() not in YES)
 
 
 def _aware(value: datetime.datetime | None, zone) -> datetime.datetime | None:

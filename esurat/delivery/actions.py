@@ -102,30 +102,51 @@ def do_plan_external_delivery(letter: Letter, *, now) -> list[Dispatch]:
 
 @transaction.atomic
 def plan_revocation_notices(letter: Letter, *, now) -> list[Dispatch]:
-    """Tell by e-mail every outside recipient the letter was e-mailed to that it is revoked.
+    """Tell every outside recipient of the letter that it is revoked, the way it reached them:
+    an e-mail to those it was e-mailed to, a printed notice (esurat/delivery/notice.py) to carry
+    to those it went to on paper.
 
-    Called by do_revoke_letter in its transaction. Paper recipients are listed in the dispatch
-    book with the letter marked revoked; the clerk informs them.
+    Called by do_revoke_letter in its transaction. Each notice is a new entry of the dispatch
+    book, numbered after the letter's copies in their order. A paper copy gets its notice
+    whatever its state, even one not yet recorded as carried: the book is often filled in after
+    the courier left, so only the clerk knows whether the copy is still in the office. If it is,
+    the clerk keeps it back (the dispatch page says so, and it can no longer be marked printed)
+    and the notice alone goes: a notice of a letter that never arrived misleads nobody, a revoked
+    letter that arrived without one does. Idempotent per recipient.
     """
     local = timezone.localtime(now, letter.government.zone)
-    mailed = letter.dispatches.filter(purpose=Dispatch.Purpose.LETTER,
-                                      method=Dispatch.Method.EMAIL)  # fmt: skip
+    copies = letter.dispatches.filter(purpose=Dispatch.Purpose.LETTER).order_by(
+        "book_year", "book_seq"
+    )
     done = set(letter.dispatches.filter(purpose=Dispatch.Purpose.REVOCATION)
                .values_list("key", flat=True))  # fmt: skip
     created = []
-    for d in mailed:
+    for d in copies:
         if d.key in done:
             continue
+        by_mail = d.method == Dispatch.Method.EMAIL
         year, seq = _book_number(letter.agency_id, local)
         created.append(Dispatch.objects.create(
             letter=letter, agency_id=letter.agency_id, purpose=Dispatch.Purpose.REVOCATION,
             key=d.key, kind=d.kind, recipient_name=d.recipient_name, email=d.email,
-            external_id=d.external_id, to_agency_id=d.to_agency_id, method=Dispatch.Method.EMAIL,
-            state=Dispatch.State.QUEUED, next_attempt_at=now, book_year=year, book_seq=seq,
+            external_id=d.external_id, to_agency_id=d.to_agency_id, method=d.method,
+            state=Dispatch.State.QUEUED if by_mail else Dispatch.State.TO_PRINT,
+            next_attempt_at=now if by_mail else None, book_year=year, book_seq=seq,
             created_at=now,
         ))  # fmt: skip
     _enqueue(created)
     return created
+
+
+def is_held_back(dispatch: Dispatch) -> bool:
+    """A paper copy of a revoked letter not recorded as carried: it must not leave the office
+    (its recipient gets the notice of revocation instead)."""
+    return (
+        dispatch.purpose == Dispatch.Purpose.LETTER
+        and dispatch.method == Dispatch.Method.PRINT
+        and dispatch.state in (Dispatch.State.TO_PRINT, Dispatch.State.PRINTED)
+        and dispatch.letter.state == Letter.State.REVOKED
+    )
 
 
 @transaction.atomic
@@ -176,6 +197,10 @@ def do_mark_printed(*, dispatch: Dispatch, user, ip_address=None) -> Dispatch:
     dispatch = _lock(dispatch)
     if dispatch.state != Dispatch.State.TO_PRINT:
         raise DeliveryRefused(_("This copy is not waiting to be printed."))
+    if is_held_back(dispatch):
+        raise DeliveryRefused(
+            _("The letter was revoked: do not print it. Print the notice of revocation instead.")
+        )
     dispatch.state, dispatch.printed_at = Dispatch.State.PRINTED, timezone.now()
     dispatch.recorded_by = user
     dispatch.save(update_fields=["state", "printed_at", "recorded_by"])
@@ -236,12 +261,19 @@ def do_retry_mail(*, dispatch: Dispatch, user, ip_address=None) -> Dispatch:
 
 @transaction.atomic
 def do_switch_to_print(*, dispatch: Dispatch, user, ip_address=None) -> Dispatch:
-    """Deliver on paper a copy whose e-mail failed (a wrong address, a mailbox that refuses)."""
+    """Deliver on paper a copy whose e-mail failed (a wrong address, a mailbox that refuses): a
+    letter, or a notice of revocation (then printed from esurat/delivery/notice.py). A revoked
+    letter is not delivered any more: its recipient gets the notice."""
     dispatch = _lock(dispatch)
     if dispatch.method != Dispatch.Method.EMAIL or dispatch.state not in (
         Dispatch.State.FAILED, Dispatch.State.RETRYING
-    ) or dispatch.purpose != Dispatch.Purpose.LETTER:  # fmt: skip
+    ):  # fmt: skip
         raise DeliveryRefused(_("Only a letter whose e-mail failed can be sent on paper."))
+    if (
+        dispatch.purpose == Dispatch.Purpose.LETTER
+        and dispatch.letter.state == Letter.State.REVOKED
+    ):
+        raise DeliveryRefused(_("The letter was revoked: it is not delivered any more."))
     dispatch.method, dispatch.state = Dispatch.Method.PRINT, Dispatch.State.TO_PRINT
     dispatch.next_attempt_at = None
     dispatch.save(update_fields=["method", "state", "next_attempt_at"])

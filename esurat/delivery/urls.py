@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:code>/printed/", views.printed, name="printed"),
     path("<uuid:code>/retry/", views.retry, name="retry"),
     path("<uuid:code>/on-paper/", views.on_paper, name="on_paper"),
+    path("<uuid:code>/notice/", views.notice, name="notice"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ from esurat.delivery import actions
 from esurat.delivery.access import access_dispatch
 from esurat.delivery.forms import DispatchRecordForm
 from esurat.delivery.models import Dispatch
-from esurat.letters.models import NARROW_SECURITY
+from esurat.delivery.notice import notice_response
+from esurat.letters.models import NARROW_SECURITY, Letter
 from esurat.letters.views.register import PER_PAGE, _clerk_agencies
 
 # Filters of the book: what the clerk has to do, and what is done.
@@ -35,6 +37,8 @@ def book_rows(agency, show: str = ""):
     qs = Dispatch.objects.filter(agency=agency).select_related("letter__kind")
     if show in FILTERS:
         qs = qs.filter(state__in=FILTERS[show])
+    if show == "to_print":  # a revoked letter's copy still in the office stays there
+        qs = qs.exclude(purpose=Dispatch.Purpose.LETTER, letter__state=Letter.State.REVOKED)
     return qs.order_by("-book_year", "-book_seq")
 
 
@@ -76,7 +80,25 @@ def dispatch(request, code):
         "row": row, "letter": row.letter, "form": form, "narrow": row.letter.is_narrow,
         "may_record": row.method == Dispatch.Method.PRINT
         and row.state != Dispatch.State.RECEIVED,
+        "held_back": actions.is_held_back(row), "notice_row": _notice_row(row),
     })  # fmt: skip
+
+
+def _notice_row(row: Dispatch) -> Dispatch | None:
+    """For a copy of a revoked letter, the entry of the notice of revocation to its recipient."""
+    if row.purpose != Dispatch.Purpose.LETTER or row.letter.state != Letter.State.REVOKED:
+        return None
+    return row.letter.dispatches.filter(purpose=Dispatch.Purpose.REVOCATION, key=row.key).first()
+
+
+@login_required
+@require_GET
+def notice(request, code):
+    """The notice of revocation of a dispatch-book entry, as a PDF file to print and carry."""
+    row = access_dispatch(request.user, code)
+    if row.purpose != Dispatch.Purpose.REVOCATION:
+        raise Http404
+    return notice_response(row, inline=False)
 
 
 def _act(request, code, action, done: str):
@@ -105,5 +127,7 @@ def retry(request, code):
 @login_required
 @require_POST
 def on_paper(request, code):
-    return _act(request, code, actions.do_switch_to_print,
-                _("The letter will be delivered on paper."))  # fmt: skip
+    done = _("The letter will be delivered on paper.")
+    if access_dispatch(request.user, code).purpose == Dispatch.Purpose.REVOCATION:
+        done = _("The notice of revocation will be delivered on paper.")
+    return _act(request, code, actions.do_switch_to_print, done)

@@ -128,15 +128,25 @@ class Disposition(models.Model):
         indexes = [
             models.Index(fields=["to_position", "-created_at", "-id"], name="disposition_received"),
             models.Index(fields=["from_position", "-created_at", "-id"], name="disposition_given"),
+            # Open and prepared rows only: the overdue box (open) and the counters (open and
+            # prepared) read these, never the years of done rows. Prepared must be in the
+            # condition, or the counters' query fetches every row of a heavy giver's position
+            # (43,000 for the Sekda in bench/README.md, issue 3).
             models.Index(
                 fields=["to_position", "due_date"],
-                condition=Q(state__in=["sent", "read", "reopened"]),
+                condition=Q(state__in=["sent", "read", "reopened", "prepared"]),
                 name="disposition_open_due",
             ),
             models.Index(
                 fields=["from_position", "due_date"],
-                condition=Q(state__in=["sent", "read", "reopened"]),
+                condition=Q(state__in=["sent", "read", "reopened", "prepared"]),
                 name="disposition_given_open_due",
+            ),
+            # The unread-dispositions badge on every page counts only these: without it the
+            # count visits every open row of the position (4,000 read-but-not-done for the
+            # Sekretaris Setda in the bench) to find the few hundred unread.
+            models.Index(
+                fields=["to_position"], condition=Q(state="sent"), name="disposition_unread"
             ),
         ]
         constraints = [
