@@ -115,7 +115,16 @@ def plan_revocation_notices(letter: Letter, *, now) -> list[Dispatch]:
     letter that arrived without one does. Idempotent per recipient.
     """
     local = timezone.localtime(now, letter.government.zone)
-    copies = letter.dispatches.filter(purpose=Dispatch.Purpose.LETTER).order_by(
+    # An e-mail of the letter not sent yet (queued, retrying, given up) is withheld: it must not
+    # go out now, and its recipient, who never got the letter, needs no notice. One being sent
+    # at this very moment may arrive: it is treated as sent.
+    letter.dispatches.filter(
+        purpose=Dispatch.Purpose.LETTER, method=Dispatch.Method.EMAIL,
+        state__in=(*Dispatch.PENDING_MAIL, Dispatch.State.FAILED),
+    ).update(state=Dispatch.State.WITHHELD, next_attempt_at=None)  # fmt: skip
+    copies = letter.dispatches.filter(purpose=Dispatch.Purpose.LETTER).exclude(
+        state=Dispatch.State.WITHHELD
+    ).order_by(
         "book_year", "book_seq"
     )
     done = set(letter.dispatches.filter(purpose=Dispatch.Purpose.REVOCATION)

@@ -146,6 +146,11 @@ def deliver(code: str) -> str:
     row = Dispatch.objects.select_related("letter__government", "letter__agency",
                                           "letter__kind").get(pk=row.pk)  # fmt: skip
     sha256 = ""
+    if row.purpose == Dispatch.Purpose.LETTER and row.letter.state == row.letter.State.REVOKED:
+        # Revoked while this e-mail was claimed: it does not go out after all.
+        row.state, row.next_attempt_at = Dispatch.State.WITHHELD, None
+        row.save(update_fields=["state", "next_attempt_at"])
+        return row.state
     try:
         if row.purpose == Dispatch.Purpose.LETTER:
             pdf = letter_pdf(row.letter)

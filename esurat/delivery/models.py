@@ -36,6 +36,7 @@ class Dispatch(models.Model):
         PRINTED = "printed", _("Printed")
         CARRIED = "carried", _("Carried")
         RECEIVED = "received", _("Received")
+        WITHHELD = "withheld", _("Not sent: the letter was revoked")
 
     PENDING_MAIL = (State.QUEUED, State.RETRYING)
 

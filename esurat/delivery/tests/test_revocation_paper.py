@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from esurat.api.tests.helpers import API, caller
 from esurat.delivery.actions import plan_revocation_notices
+from esurat.delivery.mail import deliver
 from esurat.delivery.models import Dispatch
 from esurat.delivery.tests.conftest import external_party
 from esurat.letters.models import Letter
@@ -30,7 +31,10 @@ def _letter_to_two_parties(city, security="B"):
     paper.save(update_fields=["address"])
     to = [{"kind": "to", "target": "external", "external": mailed}]
     cc = [{"kind": "cc", "target": "external", "external": paper}]
-    return send_through(city, draft_nota_dinas(city, to=to, cc=cc, security=security))
+    letter = send_through(city, draft_nota_dinas(city, to=to, cc=cc, security=security))
+    for code in letter.dispatches.filter(method="email").values_list("code", flat=True):
+        assert deliver(str(code)) == "sent"  # what the worker does after the commit
+    return letter
 
 
 def _revoke(client, city, letter, supersede=False):
@@ -226,7 +230,7 @@ def test_it_lists_the_notices_in_the_deliveries_and_the_dispatch_book(client, ci
     letter = _revoke(client, city, _letter_to_two_parties(city))
     deliveries = caller(client, city, CLERK).get(f"/letters/{letter.code}/deliveries").json()
     assert sorted((d["purpose"], d["method"], d["state"]) for d in deliveries) == [
-        ("letter", "email", "queued"), ("letter", "print", "to_print"),
+        ("letter", "email", "sent"), ("letter", "print", "to_print"),
         ("revocation", "email", "queued"), ("revocation", "print", "to_print"),
     ]  # fmt: skip
     book = caller(client, city, CLERK).get("/dispatch-book", show="to_print").json()
@@ -234,3 +238,18 @@ def test_it_lists_the_notices_in_the_deliveries_and_the_dispatch_book(client, ci
         ("revocation", "PT Jalan Raya")
     ]
     assert book["items"][0]["letter"]["state"] == "revoked"
+
+
+def test_it_withholds_an_email_of_the_letter_not_sent_yet(client, city, mailoutbox):
+    """Revoked before the worker sent it: the e-mail never goes out, and its recipient, who
+    never got the letter, gets no notice either."""
+    party = external_party(city, name="Kementerian Dalam Negeri", email="tu@kemendagri.go.id")
+    to = [{"kind": "to", "target": "external", "external": party}]
+    letter = send_through(city, draft_nota_dinas(city, to=to))
+    copy = letter.dispatches.get(purpose="letter", method="email")
+    assert copy.state == "queued"
+    letter = _revoke(client, city, letter)
+    copy.refresh_from_db()
+    assert copy.state == Dispatch.State.WITHHELD and copy.next_attempt_at is None
+    assert _notices(letter) == {}
+    assert deliver(str(copy.code)) == "withheld" and mailoutbox == []

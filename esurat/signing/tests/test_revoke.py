@@ -101,6 +101,10 @@ def test_it_tells_outside_recipients_by_email_that_the_letter_is_revoked(client,
     )
     to = [{"kind": "to", "target": "external", "external": party}]
     letter = send_through(city, draft_nota_dinas(city, to=to))
+    from esurat.delivery.mail import deliver
+
+    copy = Dispatch.objects.get(letter=letter, purpose="letter")
+    assert deliver(str(copy.code)) == "sent"  # the worker e-mailed the letter
     _revoke(client, city, letter)
     notice = Dispatch.objects.get(letter=letter, purpose="revocation")
     assert (notice.method, notice.state, notice.email) == ("email", "queued", party.email)
