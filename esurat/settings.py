@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "esurat.lib.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,6 +146,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of e-Surat, each appending to X-Forwarded-For
+# (esurat/lib/client.py): 1 behind the usual TLS proxy, 0 (the header ignored) otherwise.
+TRUSTED_PROXIES = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if env_bool("BEHIND_TLS_PROXY") else "0")
+)
+# Counters shared by every web process (the verification page's rate limit): in the database,
+# so that three gunicorn workers do not each allow the limit. Table made by a migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "esurat_cache",
+    }
+}
 # Minutes within which a signatory's password re-entry is not asked again.
 REAUTH_MAX_AGE_SECONDS = 0
 
