@@ -1,17 +1,65 @@
 """Organisation maintenance by the city IT administrator: agencies, units, positions, acting
 officials and delegates, holidays."""
 
+from pathlib import PurePath
+
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from esurat.organisations.models import Agency, Assignment, Government, Holiday, Position, Unit
+from esurat.signing.pdf import letterhead_logo, logo_data_uri
 
 admin.site.site_header = "e-Surat — Administrasi"
 admin.site.site_title = "e-Surat"
 admin.site.index_title = "Administrasi"
 
 
+class StoredLogoName(str):
+    """The stored logo's file name, linked to its preview below: media files are never served at
+    their storage URL (settings.MEDIA_URL), so the admin's usual link would lead nowhere."""
+
+    url = "#logo-preview"
+
+
+class LogoInput(AdminFileWidget):
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = StoredLogoName(PurePath(value.name).name)
+        return context
+
+
+class LogoAdmin(admin.ModelAdmin):
+    """The logo upload with, right under it, the logo as the letterhead prints it."""
+
+    formfield_overrides = {models.FileField: {"widget": LogoInput}}
+    readonly_fields = ["logo_preview"]
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "logo_preview"]
+        after = fields.index("logo") + 1
+        return [*fields[:after], "logo_preview", *fields[after:]]
+
+    @admin.display(description=_("on the letterhead"))
+    def logo_preview(self, obj):
+        logo = self.printed_logo(obj) if obj is not None and obj.pk else None
+        uri = logo_data_uri(logo) if logo else None
+        if uri is None:
+            return _("No logo: the letterhead is printed without one.")
+        image = format_html('<img id="logo-preview" src="{}" alt="" style="height: 88px">', uri)
+        if logo.instance is not obj:  # an agency without its own logo
+            return format_html("{}<br>{}", image, _("The government's emblem."))
+        return image
+
+    def printed_logo(self, obj):
+        return obj.logo
+
+
 @admin.register(Government)
-class GovernmentAdmin(admin.ModelAdmin):
+class GovernmentAdmin(LogoAdmin):
     list_display = ["name", "short_name", "time_zone"]
     search_fields = ["name", "short_name"]
 
@@ -25,12 +73,15 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(LogoAdmin):
     list_display = ["short_name", "name", "kind", "unit_code", "is_onboarded", "government"]
     list_filter = ["kind", "is_onboarded", "government"]
     list_select_related = ["government"]
     search_fields = ["short_name", "name", "unit_code"]
     inlines = [UnitInline]
+
+    def printed_logo(self, obj):
+        return letterhead_logo(obj)
 
 
 @admin.register(Unit)

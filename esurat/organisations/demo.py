@@ -229,3 +229,52 @@ def add_more_people(city: DemoCity, *, password: str = DEMO_PASSWORD) -> None:
         position.holder = user
         position.save(update_fields=["holder"])
         city.users[username] = user
+
+
+def demo_emblem_png() -> bytes:
+    """The demo city's emblem: a plainly made-up shield (star, roof, river), never a real lambang.
+
+    Drawn four times larger and scaled down, which smooths its edges without an anti-aliasing
+    library; the result is a 360 × 440 PNG with a transparent background.
+    """
+    import io
+    import math
+
+    from PIL import Image, ImageChops, ImageDraw
+
+    scale, (width, height) = 4, (360, 440)
+    image = Image.new("RGBA", (width * scale, height * scale), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+
+    def pts(*xy):
+        return [(x * scale, y * scale) for x, y in xy]
+
+    gold, navy, green, red, white = "#d4a017", "#1f3a6e", "#2e7d32", "#b71c1c", "#ffffff"
+    shield = pts((20, 20), (340, 20), (340, 230), (300, 330), (180, 420), (60, 330), (20, 230))
+    inner = pts((38, 38), (322, 38), (322, 226), (286, 318), (180, 398), (74, 318), (38, 226))
+    draw.polygon(shield, fill=gold)
+    draw.polygon(inner, fill=navy)
+    # Lower field green: the land (banua); clipped to the shield by drawing into a mask.
+    field = Image.new("L", image.size, 0)
+    ImageDraw.Draw(field).polygon(inner, fill=255)
+    land = Image.new("L", image.size, 0)
+    ImageDraw.Draw(land).rectangle(pts((0, 230), (360, 440)), fill=255)
+    image.paste(Image.new("RGBA", image.size, green), mask=ImageChops.multiply(field, land))
+    # A five-pointed star above a roof.
+    star = []
+    for i in range(10):
+        r = 52 if i % 2 == 0 else 21
+        angle = -math.pi / 2 + i * math.pi / 5
+        star.append((180 + r * math.cos(angle), 110 + r * math.sin(angle)))
+    draw.polygon(pts(*star), fill=gold)
+    draw.polygon(pts((100, 226), (180, 172), (260, 226)), fill=red)
+    draw.rectangle(pts((122, 224), (238, 232)), fill=white)
+    # Three waves: the river.
+    for row in range(3):
+        y = 262 + row * 26
+        wave = [(x, y + 8 * math.sin((x - 60) / 240 * 4 * math.pi)) for x in range(70, 291, 4)]
+        draw.line(pts(*wave), fill=white, width=7 * scale, joint="curve")
+    image = image.resize((width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -2,18 +2,93 @@
 
 import uuid
 import zoneinfo
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from esurat.lib.files import check_upload
+
+# A letterhead logo is printed about 22 mm tall: 1 MB and 4,000 px are far more than it needs,
+# and 100 px is the least that does not print blurred.
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_SIDE = 4000
+LOGO_MIN_SIDE = 100
+LOGO_TYPES = ("image/png", "image/jpeg")
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
+
+
+def logo_path(instance, filename: str) -> str:
+    """A fresh name at every upload: esurat.signing.pdf caches the printed logo by its name."""
+    suffix = PurePath(filename).suffix.lower()
+    suffix = suffix if suffix in (".png", ".jpg", ".jpeg") else ""
+    return f"logos/{instance.code}/{uuid.uuid4().hex}{suffix}"
+
+
+def validate_logo(value) -> None:
+    """A newly uploaded logo must be a PNG or JPEG by its content, small and of a printable size.
+
+    A logo stored already was checked when it was uploaded and is not read again.
+    """
+    if getattr(value, "_committed", True):
+        return
+    upload = value.file
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("The logo is too large (%(size)s); the limit is %(limit)s."),
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(LOGO_MAX_BYTES)},
+            code="too_large",
+        )
+    try:
+        checked = check_upload(upload)
+    except ValidationError as exc:
+        if exc.code != "file_type":
+            raise
+        checked = None
+    if checked is None or checked.content_type not in LOGO_TYPES:
+        raise ValidationError(
+            _("The logo must be a PNG or JPEG image, and this file is not a readable one."),
+            code="file_type",
+        )
+    _check_logo_size(upload)
+
+
+def _check_logo_size(upload) -> None:
+    from PIL import Image
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        width, height = image.size
+    upload.seek(0)
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise ValidationError(
+            _("The logo is %(width)s × %(height)s pixels; at most %(limit)s a side, please."),
+            params={"width": width, "height": height, "limit": LOGO_MAX_SIDE},
+            code="too_large",
+        )
+    if min(width, height) < LOGO_MIN_SIDE:
+        raise ValidationError(
+            _("The logo is %(width)s × %(height)s pixels, too small to print sharply; at least "
+              "%(limit)s pixels a side, please."),
+            params={"width": width, "height": height, "limit": LOGO_MIN_SIDE},
+            code="too_small",
+        )  # fmt: skip
+
+
+def logo_field(help_text):
+    return models.FileField(
+        _("logo"), upload_to=logo_path, blank=True, validators=[validate_logo],
+        help_text=help_text,
+    )  # fmt: skip
 
 
 class Government(models.Model):
@@ -26,6 +101,10 @@ class Government(models.Model):
         _("time zone"), max_length=60, default="Asia/Makassar", validators=[validate_time_zone]
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    logo = logo_field(
+        _("The regional emblem (lambang daerah), printed on the letterhead of every agency and of "
+          "the regional leadership. PNG or JPEG, at most 1 MB.")
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("government")
@@ -72,6 +151,10 @@ class Agency(models.Model):
         default=True,
         help_text=_("Agencies not yet onboarded receive their letters by e-mail or on paper."),
     )
+    logo = logo_field(
+        _("Only if this agency prints its own logo instead of the government's emblem. PNG or "
+          "JPEG, at most 1 MB.")
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("agency")

@@ -7,6 +7,7 @@ code and any logo are data URIs, and every other URL is refused.
 
 import base64
 import io
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from esurat.lib.dates import long_date_id
+
+logger = logging.getLogger(__name__)
 
 PAPER_SIZES = {"A4": "210mm 297mm", "F4": "215mm 330mm"}
 SECURITY_ID = {"B": "Biasa", "T": "Terbatas", "R": "Rahasia", "SR": "Sangat Rahasia"}
@@ -104,10 +107,75 @@ def recipient_label(recipient) -> str:
     return "Seluruh Kepala Perangkat Daerah"
 
 
+# The letterhead prints its logo 22 mm tall: 260 px is 300 dpi, print quality, whatever size was
+# uploaded. WeasyPrint re-encodes a PNG at every render, so fewer pixels also render faster.
+LOGO_BOX_PX = (520, 260)
+_LOGO_CACHE_SIZE = 128
+_logos: dict[str, str] = {}
+_logos_lock = threading.Lock()
+
+
+def letterhead_logo(agency):
+    """The logo file printed on the agency's letterhead: its own, else the government's emblem."""
+    return agency.logo or agency.government.logo
+
+
+def logo_data_uri(logo) -> str | None:
+    """The logo (a FieldFile) as a scaled-down data URI, or None when there is none to print.
+
+    Read from storage and encoded once per process: the upload path gives every upload a fresh
+    name (esurat.organisations.models.logo_path), so the name alone identifies the content. A
+    logo missing from storage is logged and left out rather than blocking every signature;
+    it is not cached, so it prints again once the file is restored.
+    """
+    if not logo:
+        return None
+    uri = _logos.get(logo.name)
+    if uri is not None:
+        return uri
+    try:
+        with logo.storage.open(logo.name, "rb") as handle:
+            uri = _encode_logo(handle.read())
+    except (OSError, ValueError) as exc:  # PIL raises OSError subclasses for unreadable images
+        logger.error("Letterhead logo %s cannot be read, printed without it: %s", logo.name, exc)
+        return None
+    with _logos_lock:
+        if len(_logos) >= _LOGO_CACHE_SIZE:  # replaced logos pile up in a long-lived process
+            _logos.clear()
+        _logos[logo.name] = uri
+    return uri
+
+
+def _encode_logo(data: bytes) -> str:
+    """Upright, within LOGO_BOX_PX, metadata dropped; a JPEG stays a JPEG (smaller for photos).
+
+    Transparency is flattened onto white, the paper's colour: the PDF then carries no soft mask.
+    """
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as original:
+        is_jpeg = original.format == "JPEG"
+        if is_jpeg:
+            original.draft("RGB", LOGO_BOX_PX)  # decode a large JPEG at a reduced scale
+        image = ImageOps.exif_transpose(original)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
+    image = image.convert("L" if image.mode == "L" else "RGB")
+    image.thumbnail(LOGO_BOX_PX, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    if is_jpeg:
+        image.save(buffer, format="JPEG", quality=90, optimize=True)
+    else:
+        image.save(buffer, format="PNG", optimize=True)
+    mime = "image/jpeg" if is_jpeg else "image/png"
+    return f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def letterhead(agency) -> dict:
     """The kop surat of an agency; the regional leadership has its own (no Pemda line).
 
-    `logo` is a data URI or None: agencies have no logo field yet, so none is printed.
+    `logo` is a data URI or None: the agency's own logo, else the government's emblem.
     """
     government = agency.government
     contacts = [
@@ -116,7 +184,7 @@ def letterhead(agency) -> dict:
         ("Laman", agency.website),
     ]
     return {
-        "logo": None,
+        "logo": logo_data_uri(letterhead_logo(agency)),
         "is_leadership": agency.kind == "leadership",
         "government": government.name.upper(),
         "agency": agency.name.upper(),

@@ -27,8 +27,9 @@ def seed(*args) -> str:
 
 
 @pytest.fixture
-def seeded(db, settings):
+def seeded(db, settings, tmp_path):
     settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo emblem is stored there
     seed()
     return Government.objects.get(name=GOVERNMENT_NAME)
 
@@ -38,6 +39,7 @@ def test_it_makes_letters_in_every_state(seeded):
     assert states == set(Letter.State.values)
     ok, broken = verify_chain(seeded)
     assert ok, f"audit chain broken at {broken}"
+    assert seeded.logo.storage.exists(seeded.logo.name)  # the made-up emblem of the letterheads
     # Made by the actions: every letter has its audit events, every sent letter its number.
     assert not Letter.objects.annotate(n=Count("events")).filter(n=0).exists()
     sent = Letter.objects.filter(state=Letter.State.SENT, origin=Letter.Origin.DRAFTED)
@@ -106,8 +108,8 @@ def test_it_refuses_when_debug_is_off(db, settings):
     assert not User.objects.exists()
 
 
-def test_it_runs_when_forced_and_does_nothing_the_second_time(db, settings):
-    settings.DEBUG = False
+def test_it_runs_when_forced_and_does_nothing_the_second_time(db, settings, tmp_path):
+    settings.DEBUG, settings.MEDIA_ROOT = False, tmp_path / "media"
     assert "Created" in seed("--force")
     counts = (Letter.objects.count(), User.objects.count(), AuditEvent.objects.count())
     assert counts[0] > 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,7 @@ from esurat.organisations.demo import (
     DemoCity,
     add_more_people,
     build_demo_city,
+    demo_emblem_png,
 )
 from esurat.organisations.models import Assignment, Government
 from esurat.signing import actions as signing_actions
@@ -519,6 +521,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 city = build_demo_city(password=DEMO_PASSWORD)
+                # A made-up emblem for the letterheads, never a real city's lambang.
+                city.government.logo.save("lambang-banua-raya.png", ContentFile(demo_emblem_png()))
                 add_more_people(city, password=DEMO_PASSWORD)
                 if settings.SIGNING_PROVIDER == "local":
                     # The demo city's own CA; each signatory's certificate is issued at their
