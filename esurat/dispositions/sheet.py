@@ -98,4 +98,8 @@ def render_sheet(disposition: Disposition) -> bytes:
     # The sheet is an official document: always in Indonesian, whatever the reader's UI language.
     with translation.override("id"):
         html = render_to_string("dispositions/sheet.html", sheet_context(disposition))
-    return HTML(string=html).write_pdf()
+    # Only data: URIs are fetched (the logo): nothing in a letter can make the server call out.
+    from esurat.signing.pdf import _weasy_tools
+
+    fetcher, fonts, _css = _weasy_tools()
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(font_config=fonts)

@@ -36,3 +36,29 @@ def test_it_answers_not_found_to_an_outsider(client, pupr):
     assert client.get(reverse("dispositions:sheet", args=[d.code])).status_code == 404
     client.force_login(pupr.user("kadis.pupr"))
     assert client.post(reverse("dispositions:sheet", args=[d.code])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_sheet_carries_the_government_emblem(client, pupr, settings, tmp_path):
+    """The lembar disposisi is on the agency's letterhead, emblem included (embedded: the
+    renderer fetches nothing)."""
+    import subprocess
+
+    from django.core.files.base import ContentFile
+
+    from esurat.organisations.demo import demo_emblem_png
+    from esurat.tests.tools import require
+
+    require("pdfimages")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    government = pupr.letter.government
+    government.logo.save("lambang.png", ContentFile(demo_emblem_png()), save=True)
+    (d,) = give(pupr, "kadis.pupr", [BINA_MARGA])
+    client.force_login(pupr.user("kadis.pupr"))
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(client.get(reverse("dispositions:sheet", args=[d.code])).content)
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout  # fmt: skip
+    assert len(listing.strip().splitlines()) == 3  # two header lines, then the one image
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf),
+                    "/tmp/shots/sheet-with-logo"], check=False)  # fmt: skip
