@@ -140,6 +140,22 @@ def _is_timestamp_failure(exc: BaseException) -> bool:
     return False
 
 
+def _off_the_event_loop(call):
+    """Run a pyHanko synchronous entry point, which calls asyncio.run() inside, from any thread.
+
+    asyncio.run() refuses to start inside a thread that already runs an event loop (an ASGI
+    server, a test driving a browser); there the call goes to a short-lived worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(
     data: bytes,
     *,
@@ -192,8 +208,10 @@ def sign_pdf(
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         output = io.BytesIO()
         reserved = B_B_BYTES_RESERVED if timestamper is None else None
-        signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper, output=output,
-                         bytes_reserved=reserved)  # fmt: skip
+        _off_the_event_loop(lambda: signers.sign_pdf(
+            writer, meta, signer=signer, timestamper=timestamper, output=output,
+            bytes_reserved=reserved,
+        ))  # fmt: skip
         return output.getvalue()
 
     if long_term is None:
@@ -269,7 +287,11 @@ def validate_pdf(data: bytes, *, trust_roots) -> PdfCheck:
             revocation_mode="soft-fail",
         )
         try:
-            status = validate_pdf_signature(sig, context, skip_diff=False)
+            status = _off_the_event_loop(
+                lambda sig=sig, context=context: validate_pdf_signature(
+                    sig, context, skip_diff=False
+                )
+            )
         except Exception as exc:  # a mangled CMS blob, unsupported algorithm…
             logger.info("signature validation failed: %s", type(exc).__name__)
             checks.append(SignatureCheck("", None, False, False, False, False))

@@ -28,8 +28,11 @@ def draft_nota_dinas(city, *, security="B", urgency="biasa", to=None, cc=None, r
 
 
 def send_through(city, letter, *, signer="kadis.kominfo", reviewers=("kabid.aptika",),
-                 drafter="staf.aptika"):
-    """Submit, approve by each reviewer, sign. Returns the sent letter."""
+                 drafter="staf.aptika", secret="kunci-tanda-tangan"):
+    """Submit, approve by each reviewer, sign. Returns the sent letter.
+
+    `secret` is the signing passphrase a PAdES provider asks for (the browser journeys sign
+    with `local`); `recorded` ignores it."""
     from esurat.letters.access import Action, seat_for_action
 
     user = city.users[drafter]
@@ -41,7 +44,7 @@ def send_through(city, letter, *, signer="kadis.kominfo", reviewers=("kabid.apti
                                    user=u, approve=True)
     u = city.users[signer]
     return actions.do_sign(letter=letter, seat=seat_for_action(u, letter, Action.SIGN), user=u,
-                           password="pw")
+                           password="pw", secret=secret)
 
 
 __all__ = ["draft_nota_dinas", "send_through", "seat_for"]

@@ -188,3 +188,31 @@ def test_a_failure_after_signing_leaves_no_signed_pdf_behind(city, authority, se
     assert not SignedDocument.objects.filter(letter=letter).exists()
     signed_dir = Path(settings.MEDIA_ROOT) / "signed"
     assert not signed_dir.exists() or not any(p.is_file() for p in signed_dir.rglob("*"))
+
+
+def test_it_signs_and_validates_from_a_thread_running_an_event_loop(city, authority):
+    """pyHanko's synchronous calls start their own event loop; in a thread that already runs
+    one (a test driving a browser, code called from async), signing must still work."""
+    import asyncio
+
+    from esurat.signing import ca, pades
+    from esurat.signing.pdf import SignerBlock, render_letter_pdf
+
+    letter = draft_nota_dinas(city)
+    user = city.users["kadis.kominfo"]
+    certificate = ca.issue_certificate(user=user, government=city.government,
+                                       passphrase=PASSPHRASE)  # fmt: skip
+    pdf = render_letter_pdf(letter, signer=SignerBlock(letter.signatory_position, user),
+                            provider="local")  # fmt: skip
+    root = ca.load_certificate(authority.certificate_pem)
+    kwargs = {
+        "key": ca.unlock_key(certificate, PASSPHRASE),
+        "certificate": ca.load_certificate(certificate.certificate_pem),
+        "chain": [root],
+    }
+
+    async def inside_a_loop():
+        signed = pades.sign_pdf(pdf, **kwargs)
+        return pades.validate_pdf(signed.data, trust_roots=[root])
+
+    assert asyncio.run(inside_a_loop()).ok
