@@ -6,7 +6,9 @@ Several rates (--rate 50,100,200) run one after another. Requests are sent at a 
 logged-in user (sessions created with Client.force_login), to 127.0.0.1 only. The latency of a
 request runs from its scheduled send time to the last byte of the response, so a server that
 falls behind shows it. Bounded: at most --rate × --seconds requests (≤ 20,000), each with a
-10-second timeout. With --start-server it starts bench/serve.py and stops it at the end.
+10-second timeout. With --start-server it starts bench/serve.py and stops it at the end, and
+reports the CPU of the server's processes and of the PostgreSQL backends serving them per
+answered request (from /proc, Linux): what a rate costs in cores, whatever else runs beside.
 """
 
 import argparse
@@ -107,6 +109,86 @@ def report(label, results, elapsed, rate, expect=200):
           f"max {ok[-1]:.1f} ms", flush=True)  # fmt: skip
 
 
+def _ticks(pid: int) -> int:
+    """User + system CPU of a process so far, in clock ticks (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _local_ports(pids: list[int]) -> set[int]:
+    """Local TCP ports of the sockets these processes hold (their database connections)."""
+    inodes = set()
+    for pid in pids:
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except OSError:
+            continue
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            if fields[9] in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def _processes(parent: int) -> tuple[list[int], list[int]]:
+    """The server's worker processes (children of `parent`) and the PostgreSQL backends serving
+    their connections (a backend's title names its client's port): other clients of the same
+    database, another benchmark for instance, are not counted."""
+    workers, postgres = [], {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            workers.append(int(entry.name))
+        elif title.startswith("postgres: ") and "(" in title:
+            postgres[int(entry.name)] = title
+    ports = _local_ports(workers)
+    backends = [pid for pid, title in postgres.items()
+                if any(f"({port})" in title for port in ports)]  # fmt: skip
+    return workers, backends
+
+
+class CpuMeter:
+    """CPU ms per request of the server workers and of PostgreSQL, over one run."""
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self.hz = os.sysconf("SC_CLK_TCK")
+
+    def start(self):
+        self.before = [{p: _ticks(p) for p in group} for group in self._groups()]
+
+    def _groups(self):
+        return _processes(self.server_pid)
+
+    def report(self, requests: int):
+        """Per answered request. Processes that appeared during the run (a thread's new
+        connection) count from 0; requests the client gave up on still cost the server."""
+        used = []
+        for group, before in zip(self._groups(), self.before, strict=True):
+            ticks = sum(_ticks(p) - before.get(p, 0) for p in group)
+            used.append((ticks * 1000 / self.hz / max(requests, 1), len(group)))
+        (server, workers), (database, backends) = used
+        print(
+            f"  CPU per request: server {server:.1f} ms ({workers} processes), "
+            f"PostgreSQL {database:.1f} ms ({backends} backends)",
+            flush=True,
+        )
+
+
 def wait_for_port(port, seconds=20):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -139,12 +221,17 @@ def main():
         wait_for_port(args.port)
         warm, elapsed = asyncio.run(run(args.port, args.path, cookies, 50, 4, seed=1))
         report("warm-up", warm, elapsed, 50, args.expect)
+        meter = CpuMeter(server.pid) if server is not None else None
         for rate in [float(r) for r in args.rate.split(",")]:
             print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            if meter:
+                meter.start()
             results, elapsed = asyncio.run(
                 run(args.port, args.path, cookies, rate, args.seconds, seed=2)
             )
             report(f"GET {args.path}", results, elapsed, rate, args.expect)
+            if meter:
+                meter.report(sum(r[1] == args.expect for r in results))
             time.sleep(2)
     finally:
         if server is not None:

@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/esurat_bench python bench/measure.py
     … python bench/measure.py --explain          # also print EXPLAIN (ANALYZE, BUFFERS)
     … python bench/measure.py --broadcast 3      # sign 3 letters to the whole government
+    … python bench/measure.py --only-views       # only the pages through the test client
 
 Everything runs in this process against the database in DATABASE_URL (seed it with
 bench/seed.py): the selectors of esurat/letters/selectors.py called directly, then the views
@@ -211,16 +212,20 @@ def measure_views(args, personas, typical):
     pages = {"inbox": "/letters/inbox/", "outbox": "/letters/outbox/",
              "drafts": "/letters/drafts/", "needs_action": "/letters/action/"}  # fmt: skip
     for url in pages.values():
-        samples, counts, statuses = [], set(), set()
+        samples, cpu, counts, statuses = [], [], set(), set()
         for _ in range(3):
             for c in clients.values():
                 with capture() as ctx:
+                    started = time.process_time()
                     t, response = timed(c.get, url)
+                    cpu.append(ms(time.process_time() - started))
                 samples.append(t)
                 statuses.add(response.status_code)
                 counts.add(len(ctx.captured_queries))
         line(f"GET {url} status {sorted(statuses)}", samples,
              queries=f"{min(counts)}–{max(counts)}")  # fmt: skip
+        # CPU of this process only (Python, psycopg): steadier than the clock on a shared machine.
+        line("  of which CPU in this process", cpu)
     samples, counts = [], set()
     for pk, c in clients.items():
         user = fresh(pk)
@@ -274,8 +279,12 @@ def explain(personas):
                 print("   " + row)
 
 
-def broadcast(n):
-    """Sign letters addressed to the whole government; time do_sign until commit."""
+def broadcast(n, passphrase):
+    """Sign letters addressed to the whole government; time do_sign until commit.
+
+    The provider is SIGNING_PROVIDER's: `recorded` times the delivery (the figures in
+    bench/README.md); `local` adds the PDF and its PAdES signature (the first signing issues the
+    Sekda's key with `passphrase`)."""
     from django.contrib.auth.hashers import check_password
 
     from esurat.letters import actions
@@ -284,7 +293,8 @@ def broadcast(n):
     from esurat.organisations.access import seats_of
     from esurat.organisations.models import Position
 
-    print("\n== A letter to the whole government, signed with do_sign", flush=True)
+    print(f"\n== A letter to the whole government, signed with do_sign "
+          f"(provider {settings.SIGNING_PROVIDER})", flush=True)  # fmt: skip
     sekda = User.objects.get(username="sekda")
     head = Position.objects.get(holder=sekda)
     drafter_pos = (
@@ -313,7 +323,7 @@ def broadcast(n):
         password_hash_time.append(ms(time.perf_counter() - t0))
         with capture() as ctx:
             t, signed = timed(actions.do_sign, letter=letter, seat=sign_seat, user=signer,
-                              password="bench")  # fmt: skip
+                              password="bench", secret=passphrase)  # fmt: skip
         delivered = InboxEntry.objects.filter(letter=signed).count()
         by_kind = statement_kinds(ctx.captured_queries)
         print(
@@ -346,6 +356,9 @@ def main():
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--no-views", action="store_true")
     parser.add_argument("--only-broadcast", action="store_true", help="skip the read measurements")
+    parser.add_argument("--only-views", action="store_true", help="only the pages (test client)")
+    parser.add_argument("--passphrase", default="bench-signing",
+                        help="the Sekda's signing passphrase (provider local)")  # fmt: skip
     parser.add_argument("--broadcast", type=int, default=0, metavar="N",
                         help="also sign N letters to the whole government (writes)")  # fmt: skip
     args = parser.parse_args()
@@ -360,14 +373,17 @@ def main():
     print(f"database: {letters} letters, {rows} inbox rows; PostgreSQL "
           f"{connection.pg_version}; {os.cpu_count()} CPUs")  # fmt: skip
     rng = random.Random(2026)
-    if not args.only_broadcast:
+    if args.only_views:
+        personas = {u.username: u.pk for u in User.objects.filter(username__in=PERSONAS)}
+        measure_views(args, personas, sample_users(rng, args.users))
+    elif not args.only_broadcast:
         personas, typical = measure_selectors(args, rng)
         if not args.no_views:
             measure_views(args, personas, typical)
         if args.explain:
             explain(personas)
     if args.broadcast:
-        broadcast(args.broadcast)
+        broadcast(args.broadcast, args.passphrase)
 
 
 if __name__ == "__main__":

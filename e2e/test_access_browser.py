@@ -35,7 +35,9 @@ def _fill_minimal_letter(page, subject):
     field.fill("000.1.2.3")
     page.get_by_label(t("Subject")).fill(subject)
     to = page.get_by_role("group", name=t("To"), exact=True)
-    pick(page, to, "PUPR", re.compile("^" + re.escape(t("Head of %(agency)s", agency="Dinas PUPR"))))
+    pick(
+        page, to, "PUPR", re.compile("^" + re.escape(t("Head of %(agency)s", agency="Dinas PUPR")))
+    )
 
 
 def test_it_saves_one_draft_when_save_is_double_clicked(city, open_page, live_server, shoot):

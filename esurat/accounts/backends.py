@@ -1,6 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 
-from esurat.accounts.models import User
+from esurat.accounts.models import Role, User
 
 
 class NipOrUsernameBackend(ModelBackend):
@@ -20,3 +21,19 @@ class NipOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The user of a session, read with what every page needs in the same query: the
+        government (its time zone, GovernmentTimezoneMiddleware) and `has_clerk_role` (the
+        navigation's registry links), instead of a round trip each."""
+        try:
+            user = SESSION_USERS.get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+# Built once: each request then only adds its user id (half the ORM cost of building it anew).
+SESSION_USERS = User.objects.select_related("government").annotate(
+    has_clerk_role=Exists(Role.objects.filter(user=OuterRef("pk"), kind=Role.Kind.CLERK))
+)

@@ -307,7 +307,8 @@ class LetterIn(Schema):
     reviewers: list[UUID] = Field([], max_length=20, description="Position codes, in order")
     signatory: UUID = Field(description="Position code of the signatory")
     cosignatories: list[UUID] = Field(
-        [], max_length=10,
+        [],
+        max_length=10,
         description="Joint letter: position codes that co-sign after the signatory, in order",
     )
     as_position: UUID | None = Field(

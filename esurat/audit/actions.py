@@ -58,7 +58,11 @@ def verify_chain(government) -> tuple[bool, int | None]:
     expected_seq = 1
     events = AuditEvent.objects.filter(government=government).order_by("seq")
     for event in events.iterator(chunk_size=2000):
-        if event.seq != expected_seq or event.prev_hash != prev or event.compute_hash() != event.hash:
+        if (
+            event.seq != expected_seq
+            or event.prev_hash != prev
+            or event.compute_hash() != event.hash
+        ):
             return False, expected_seq
         prev, expected_seq = event.hash, expected_seq + 1
     chain = AuditChain.objects.filter(government=government).first()

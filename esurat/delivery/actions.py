@@ -122,10 +122,10 @@ def plan_revocation_notices(letter: Letter, *, now) -> list[Dispatch]:
         purpose=Dispatch.Purpose.LETTER, method=Dispatch.Method.EMAIL,
         state__in=(*Dispatch.PENDING_MAIL, Dispatch.State.FAILED),
     ).update(state=Dispatch.State.WITHHELD, next_attempt_at=None)  # fmt: skip
-    copies = letter.dispatches.filter(purpose=Dispatch.Purpose.LETTER).exclude(
-        state=Dispatch.State.WITHHELD
-    ).order_by(
-        "book_year", "book_seq"
+    copies = (
+        letter.dispatches.filter(purpose=Dispatch.Purpose.LETTER)
+        .exclude(state=Dispatch.State.WITHHELD)
+        .order_by("book_year", "book_seq")
     )
     done = set(letter.dispatches.filter(purpose=Dispatch.Purpose.REVOCATION)
                .values_list("key", flat=True))  # fmt: skip

@@ -5,18 +5,23 @@ check the state again under a row lock, so a double click or two people at the s
 apply a change twice.
 """
 
+import operator
 import uuid
+from functools import reduce
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from esurat.audit.actions import Actor, record_event
 from esurat.delivery.actions import do_plan_external_delivery
+from esurat.letters.access import pending_signatory_id
 from esurat.letters.models import (
     Attachment,
+    CoSignatory,
     InboxEntry,
     IssuedNumber,
     Letter,
@@ -27,7 +32,13 @@ from esurat.letters.models import (
     ReviewStep,
     Sequence,
 )
-from esurat.letters.numbering import next_value, render_number, sequence_key
+from esurat.letters.numbering import (
+    agenda_key,
+    next_value,
+    next_values,
+    render_number,
+    sequence_key,
+)
 from esurat.lib.dates import check_not_future
 from esurat.lib.files import check_upload
 from esurat.lib.html import sanitise
@@ -75,18 +86,27 @@ def _check_recipients(recipients: list[dict], government) -> list[Recipient]:
     return rows
 
 
-def _check_chain(reviewers: list[Position], signatory: Position, government) -> None:
-    for position in [*reviewers, signatory]:
+def _check_chain(
+    reviewers: list[Position], signatory: Position, government, cosignatories=()
+) -> None:
+    for position in [*reviewers, signatory, *cosignatories]:
         if position.agency.government_id != government.pk:
             raise ValidationError(_("Unknown position in the review chain."), code="chain")
-    if not signatory.can_sign:
-        raise ValidationError(
-            _("%(position)s may not sign letters.") % {"position": signatory}, code="signatory"
-        )
+    for position in [signatory, *cosignatories]:
+        if not position.can_sign:
+            raise ValidationError(
+                _("%(position)s may not sign letters.") % {"position": position},
+                code="signatory",
+            )
     if len({p.pk for p in reviewers}) != len(reviewers):
         raise ValidationError(_("A reviewer appears twice in the chain."), code="chain")
     if signatory.pk in {p.pk for p in reviewers}:
         raise ValidationError(_("The signatory cannot also be a reviewer."), code="chain")
+    cosigning = [p.pk for p in cosignatories]
+    if len(set(cosigning)) != len(cosigning) or signatory.pk in cosigning:
+        raise ValidationError(_("A signatory appears twice."), code="cosignatories")
+    if set(cosigning) & {p.pk for p in reviewers}:
+        raise ValidationError(_("A co-signatory cannot also be a reviewer."), code="cosignatories")
 
 
 @transaction.atomic
@@ -103,6 +123,7 @@ def do_create_draft(
     recipients: list[dict],
     reviewers: list[Position],
     signatory: Position,
+    cosignatories: list[Position] = (),
     qualifier: str = "",
     enclosures: int = 0,
     client_token: uuid.UUID | None = None,
@@ -118,7 +139,7 @@ def do_create_draft(
     agency = seat.position.agency
     government = agency.government
     recipient_rows = _check_recipients(recipients, government)
-    _check_chain(reviewers, signatory, government)
+    _check_chain(reviewers, signatory, government, cosignatories)
     try:
         with transaction.atomic():
             letter = Letter.objects.create(
@@ -139,6 +160,7 @@ def do_create_draft(
         row.letter = letter
     Recipient.objects.bulk_create(recipient_rows)
     _set_chain(letter, reviewers)
+    _set_cosignatories(letter, cosignatories)
     LetterVersion.objects.create(letter=letter, number=1, subject=letter.subject,
                                  body=letter.body, created_by=user)  # fmt: skip
     Participant.objects.create(letter=letter, position=seat.position, role="drafter")
@@ -153,6 +175,17 @@ def _set_chain(letter: Letter, reviewers: list[Position]) -> None:
     ReviewStep.objects.bulk_create(
         ReviewStep(letter=letter, round=0, order=i, position=p) for i, p in enumerate(reviewers)
     )
+
+
+def _set_cosignatories(letter: Letter, positions) -> None:
+    letter.cosignatories.all().delete()
+    CoSignatory.objects.bulk_create(
+        CoSignatory(letter=letter, position=p, order=i) for i, p in enumerate(positions)
+    )
+
+
+def planned_cosignatories(letter: Letter) -> list[Position]:
+    return [c.position for c in letter.cosignatories.select_related("position__agency")]
 
 
 def planned_reviewers(letter: Letter) -> list[Position]:
@@ -170,6 +203,7 @@ def do_update_draft(
     recipients: list[dict] | None = None,
     reviewers: list[Position] | None = None,
     signatory: Position | None = None,
+    cosignatories: list[Position] | None = None,
     **fields,
 ) -> Letter:
     """Change a draft or returned letter. A change of subject or body makes a new version."""
@@ -190,12 +224,15 @@ def do_update_draft(
     )
     for key, value in fields.items():
         setattr(letter, key, value)
-    if reviewers is not None or signatory is not None:
+    if reviewers is not None or signatory is not None or cosignatories is not None:
         reviewers = planned_reviewers(letter) if reviewers is None else reviewers
         signatory = signatory or letter.signatory_position
-        _check_chain(reviewers, signatory, letter.government)
+        if cosignatories is None:
+            cosignatories = planned_cosignatories(letter)
+        _check_chain(reviewers, signatory, letter.government, cosignatories)
         letter.signatory_position = signatory
         _set_chain(letter, reviewers)
+        _set_cosignatories(letter, cosignatories)
     if recipients is not None:
         rows = _check_recipients(recipients, letter.government)
         letter.recipients.all().delete()
@@ -276,6 +313,8 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     letter.save(update_fields=["review_round", "state", "updated_at"])
     roles = [(p, Participant.Role.REVIEWER) for p in reviewers]
     roles.append((letter.signatory_position, Participant.Role.SIGNATORY))
+    roles += [(p, Participant.Role.SIGNATORY) for p in planned_cosignatories(letter)]
+    letter.cosignatories.update(state=CoSignatory.State.WAITING)
     Participant.objects.bulk_create(
         [Participant(letter=letter, position=p, role=r) for p, r in roles], ignore_conflicts=True
     )
@@ -336,10 +375,18 @@ def do_review(
 
 @transaction.atomic
 def do_return_by_signatory(*, letter: Letter, seat, user, note: str, ip_address=None) -> Letter:
-    """The signatory sends the draft back to the drafter instead of signing."""
+    """The signatory sends the draft back to the drafter instead of signing.
+
+    Only before the first signature: once the main signatory has signed, the letter carries its
+    number and signed PDF, and a co-signatory can no longer send it back.
+    """
     letter = _lock(letter)
     if letter.state != Letter.State.AWAITING_SIGNATURE:
         raise ActionRefused(_("This letter is not waiting for your signature."))
+    if letter.signed_at is not None:
+        raise ActionRefused(
+            _("The letter has been signed and numbered already; it can no longer be returned.")
+        )
     if not note.strip():
         raise ActionRefused(_("Write what must be changed when returning a draft."))
     letter.state = Letter.State.RETURNED
@@ -350,8 +397,10 @@ def do_return_by_signatory(*, letter: Letter, seat, user, note: str, ip_address=
     return letter
 
 
-def _signature_qualifier(letter: Letter, seat) -> str:
-    return " ".join(q for q in (letter.qualifier, seat.qualifier) if q)
+def _signature_qualifier(letter: Letter, seat, *, main: bool = True) -> str:
+    """ "a.n." (the letter's) and "Plt."/"Plh." (the seat's); a co-signatory signs in their own
+    name, so only the acting qualifier applies to them."""
+    return " ".join(q for q in (letter.qualifier if main else "", seat.qualifier) if q)
 
 
 @transaction.atomic
@@ -361,22 +410,27 @@ def do_sign(*, letter: Letter, seat, user, password: str, secret: str = "", ip_a
     The signatory re-authenticates with their password. The letter row is locked, then the
     number's sequence row: two signings at the same second get two consecutive numbers, and a
     failure anywhere (wrong password, provider error) leaves the letter unsigned and unnumbered.
+
+    A joint letter has co-signatories: the main signatory's signature issues the number and the
+    signed PDF; each co-signatory in turn adds a signature to that PDF; the letter is delivered
+    when the last one has signed.
     """
     if not check_password(password, user.password):
         raise ActionRefused(_("The password is wrong. The letter was not signed."))
     letter = _lock(letter)
-    if letter.state != Letter.State.AWAITING_SIGNATURE:
+    pending_id = pending_signatory_id(letter)
+    if pending_id is None or seat.position.pk != pending_id or seat.is_delegate:
         raise ActionRefused(_("This letter is not waiting for your signature."))
-    if seat.position.pk != letter.signatory_position_id or seat.is_delegate:
-        raise ActionRefused(_("This letter is not waiting for your signature."))
-    qualifier = _signature_qualifier(letter, seat)
+    main = letter.signed_at is None
+    qualifier = _signature_qualifier(letter, seat, main=main)
     now = timezone.now()
     government = letter.government
-    letter_date = timezone.localdate(now, government.zone)
-    # The number comes first so a PAdES provider can print it in the PDF it signs; a provider
-    # failure raises and the whole transaction (number included) rolls back.
-    issued = _issue_number(letter, user=user, date=letter_date, now=now)
-    letter.number, letter.letter_date, letter.signed_at = issued.number, letter_date, now
+    if main:
+        letter_date = timezone.localdate(now, government.zone)
+        # The number comes first so a PAdES provider can print it in the PDF it signs; a
+        # provider failure raises and the whole transaction (number included) rolls back.
+        issued = _issue_number(letter, user=user, date=letter_date, now=now)
+        letter.number, letter.letter_date, letter.signed_at = issued.number, letter_date, now
     provider = get_provider()
     try:
         result = provider.sign(
@@ -385,15 +439,47 @@ def do_sign(*, letter: Letter, seat, user, password: str, secret: str = "", ip_a
         )  # fmt: skip
     except SigningError as exc:
         raise ActionRefused(str(exc)) from exc
+    try:
+        return _record_signature(
+            letter,
+            seat=seat,
+            user=user,
+            provider=provider,
+            result=result,
+            main=main,
+            qualifier=qualifier,
+            now=now,
+            ip_address=ip_address,
+        )
+    except BaseException:
+        result.discard()  # the transaction rolls back: no signed PDF without its record
+        raise
+
+
+def _record_signature(letter, *, seat, user, provider, result, main, qualifier, now, ip_address):
+    """After a provider signed: the Signature row, the audit event, the next co-signatory's
+    turn, or the delivery when nobody else has to sign."""
+    government = letter.government
     Signature.objects.create(letter=letter, position=seat.position, user=user,
                              acting_as=seat.acting_as, qualifier=qualifier,
                              version=letter.version, content_sha256=result.content_sha256,
                              provider=provider.name, level=result.level,
                              signed_at=now)  # fmt: skip
     record_event(government=government, actor=_actor(seat, user, ip_address),
-                 action="letter.signed", letter=letter,
+                 action="letter.signed" if main else "letter.cosigned", letter=letter,
                  data={"number": letter.number, "version": letter.version,
                        "sha256": result.content_sha256, "qualifier": qualifier})  # fmt: skip
+    if not main:
+        letter.cosignatories.filter(position_id=seat.position.pk).update(
+            state=CoSignatory.State.SIGNED
+        )
+    following = letter.cosignatories.filter(state=CoSignatory.State.WAITING).first()
+    if following is not None:
+        following.state = CoSignatory.State.PENDING
+        following.save(update_fields=["state"])
+        if main:
+            letter.save(update_fields=["number", "letter_date", "signed_at", "updated_at"])
+        return letter
     _deliver(letter, now=now)
     record_event(government=government, actor=None, action="letter.delivered", letter=letter,
                  data={"inboxes": letter.inbox_entries.count()})  # fmt: skip
@@ -412,54 +498,78 @@ def _issue_number(letter: Letter, *, user, date, now) -> IssuedNumber:
     )  # fmt: skip
 
 
-def resolve_recipient_positions(letter: Letter) -> dict[int, tuple[str, int]]:
-    """Position id → (TO/CC, agency id) for every recipient; TO wins over CC for one position."""
-    targets: dict[int, tuple[str, int]] = {}
+def recipient_positions(letter: Letter):
+    """The positions the letter goes to, as a queryset annotated with `kind` (TO or CC; TO wins
+    when a position is both an addressee and a copy). Outside parties are not in it: they are
+    reached by e-mail or on paper (esurat.delivery)."""
+    pieces: dict[str, list[Q]] = {Recipient.Kind.TO: [], Recipient.Kind.CC: []}
     for r in letter.recipients.all():
-        positions = Position.objects.all()
         if r.target == Recipient.Target.POSITION:
-            positions = positions.filter(pk=r.position_id)
+            pieces[r.kind].append(Q(pk=r.position_id))
         elif r.target == Recipient.Target.AGENCY:
-            positions = positions.filter(agency_id=r.agency_id, is_head=True)
+            pieces[r.kind].append(Q(agency_id=r.agency_id, is_head=True))
         elif r.target == Recipient.Target.AGENCY_ALL:
-            positions = positions.filter(agency_id=r.agency_id)
+            pieces[r.kind].append(Q(agency_id=r.agency_id))
         elif r.target == Recipient.Target.GOVERNMENT_ALL:
-            positions = positions.filter(agency__government_id=letter.government_id)
-        else:
-            continue  # outside parties are reached by e-mail or on paper (esurat.delivery)
-        for pid, agency_id in positions.values_list("pk", "agency_id"):
-            if targets.get(pid, ("",))[0] != Recipient.Kind.TO:
-                targets[pid] = (r.kind, agency_id)
-    return targets
+            pieces[r.kind].append(Q(agency__government_id=letter.government_id))
+    to, cc = pieces[Recipient.Kind.TO], pieces[Recipient.Kind.CC]
+    if not (to or cc):
+        return Position.objects.none()
+    if to and cc:
+        addressed = reduce(operator.or_, to)
+        kind = Case(
+            When(addressed, then=Value(Recipient.Kind.TO)), default=Value(Recipient.Kind.CC)
+        )
+    else:
+        kind = Value(Recipient.Kind.TO if to else Recipient.Kind.CC)
+    return Position.objects.filter(reduce(operator.or_, to + cc)).order_by().annotate(kind=kind)
+
+
+def _fill_inboxes(letter: Letter, positions, *, now) -> int:
+    """Insert one inbox row per position with INSERT … SELECT: the database builds the rows
+    (10,000 for a letter to the whole government) instead of Python building and sending them.
+    Returns the number of rows."""
+    copied = {"letter": Value(letter.pk), "position": F("pk"), "kind": F("kind"),
+              "delivered_at": Value(now, DateTimeField()), "from_agency": Value(letter.agency_id),
+              "letter_kind": Value(letter.kind_id), "urgency": Value(letter.urgency),
+              "security": Value(letter.security), "read_as": Value("")}  # fmt: skip
+    if positions.query.is_empty():
+        return 0
+    rows = positions.annotate(**{f"row_{name}": value for name, value in copied.items()})
+    select, params = (
+        rows.values_list(*(f"row_{name}" for name in copied)).query.get_compiler(rows.db).as_sql()
+    )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(InboxEntry._meta.get_field(name).column) for name in copied)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(InboxEntry._meta.db_table)} ({columns}) {select}", params
+        )
+        return cursor.rowcount
 
 
 def _deliver(letter: Letter, *, now) -> None:
     """Put the letter in every recipient position's inbox and register it in each agency's book.
 
-    Registration order is by agency id, so concurrent deliveries lock agenda counters in the same
+    The agenda counters are drawn in one statement, the sender's outgoing book first, then the
+    receiving agencies' incoming books by agency id: concurrent deliveries lock them in the same
     order and cannot deadlock.
     """
-    targets = resolve_recipient_positions(letter)
-    InboxEntry.objects.bulk_create(
-        [InboxEntry(letter=letter, position_id=pid, kind=kind, delivered_at=now,
-                    from_agency_id=letter.agency_id, letter_kind_id=letter.kind_id,
-                    urgency=letter.urgency, security=letter.security)
-         for pid, (kind, _agency) in targets.items()],
-        batch_size=2000,
-    )  # fmt: skip
+    positions = recipient_positions(letter)
+    _fill_inboxes(letter, positions, now=now)
+    receiving = set(positions.values_list("agency_id", flat=True).distinct()) - {letter.agency_id}
+    books = [(letter.agency_id, Registration.Direction.OUT)]
+    books += [(agency_id, Registration.Direction.IN) for agency_id in sorted(receiving)]
     year = timezone.localdate(now, letter.government.zone).year
-    _register(letter, letter.agency_id, Registration.Direction.OUT, year, now)
-    for agency_id in sorted({agency for _kind, agency in targets.values()} - {letter.agency_id}):
-        _register(letter, agency_id, Registration.Direction.IN, year, now)
+    seqs = next_values([agenda_key(*book) for book in books], year)
+    Registration.objects.bulk_create(
+        Registration(letter=letter, agency_id=agency_id, direction=direction, year=year,
+                     seq=seqs[agenda_key(agency_id, direction)], registered_at=now)
+        for agency_id, direction in books
+    )  # fmt: skip
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save()
     do_plan_external_delivery(letter, now=now)  # e-mail or paper for recipients outside
-
-
-def _register(letter, agency_id, direction, year, now) -> Registration:
-    seq = next_value(f"agenda:{direction}:a{agency_id}", year)
-    return Registration.objects.create(letter=letter, agency_id=agency_id, direction=direction,
-                                       year=year, seq=seq, registered_at=now)  # fmt: skip
 
 
 @transaction.atomic

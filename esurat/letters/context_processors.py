@@ -27,6 +27,13 @@ class _LazyCounters:
             raise AttributeError(key) from exc
 
 
+def _is_clerk(user) -> bool:
+    """Whether the user is a registry clerk somewhere; the session's user carries the answer
+    (read with it by accounts.backends), others ask the roles."""
+    flag = getattr(user, "has_clerk_role", None)
+    return bool(clerk_agency_ids(user)) if flag is None else flag
+
+
 def counters(request):
     """`counters` (unread, to_review, to_sign, action), `my_seats` and `is_clerk` for the navigation.
 
@@ -39,5 +46,5 @@ def counters(request):
     return {
         "counters": _LazyCounters(user),
         "my_seats": lambda: seats_of(user),
-        "is_clerk": lambda: bool(clerk_agency_ids(user)),
+        "is_clerk": lambda: _is_clerk(user),
     }

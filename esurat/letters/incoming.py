@@ -30,7 +30,7 @@ from esurat.letters.models import (
     Recipient,
     Registration,
 )
-from esurat.letters.numbering import next_value
+from esurat.letters.numbering import agenda_key, next_value
 from esurat.letters.scans import Scan
 from esurat.letters.tasks import read_scan
 from esurat.lib.dates import check_not_future
@@ -53,11 +53,6 @@ class PossibleDuplicate(Exception):
 def clean_number(number: str) -> str:
     """The sender's number as typed, with spaces tidied ("005 / 123" → "005/123")."""
     return re.sub(r"\s*/\s*", "/", " ".join((number or "").split()))[:120]
-
-
-def agenda_key(agency_id: int) -> str:
-    """The counter of an agency's incoming agenda; the same one actions._register uses."""
-    return f"agenda:{Registration.Direction.IN}:a{agency_id}"
 
 
 def find_duplicates(
@@ -190,7 +185,8 @@ def do_register_incoming(
     _check_dates(government, sender_date=sender_date, received_on=received_on)
     now = timezone.now()
     year = timezone.localdate(now, government.zone).year
-    seq = next_value(agenda_key(agency.pk), year)  # locks this agency's incoming agenda
+    # Locks this agency's incoming agenda (the series signed letters are registered in too).
+    seq = next_value(agenda_key(agency.pk, Registration.Direction.IN), year)
     number = clean_number(sender_number)
     duplicates = find_duplicates(agency=agency, sender_name=sender_name, sender_number=number,
                                  sender_date=sender_date)  # fmt: skip

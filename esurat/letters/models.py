@@ -245,8 +245,11 @@ class Letter(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(origin="registered")
-                | Q(drafter__isnull=False, drafter_position__isnull=False,
-                    signatory_position__isnull=False),
+                | Q(
+                    drafter__isnull=False,
+                    drafter_position__isnull=False,
+                    signatory_position__isnull=False,
+                ),
                 name="drafted_letter_has_chain",
             ),
         ]

@@ -3,7 +3,7 @@
 import datetime
 import string
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 
 from esurat.letters.models import LetterKind, Sequence
 from esurat.lib.dates import roman_month
@@ -17,17 +17,37 @@ def next_value(key: str, year: int) -> int:
     Must run inside the transaction that uses the value: a rollback gives the value back, so the
     series has no gaps, and the row lock makes concurrent callers queue, so no value repeats.
     """
+    return next_values([key], year)[key]
+
+
+def next_values(keys: list[str], year: int) -> dict[str, int]:
+    """Increment the counters (key, year) of every key and return key → its new value.
+
+    The guarantees of next_value, for many counters in ONE statement (a signing to the whole
+    government draws 60 agenda numbers): an upsert creates a missing counter at 1 or adds 1 to
+    the existing one and locks its row until the caller commits. Rows are locked in the order of
+    `keys`, so callers that list them in one agreed order (agency id) cannot deadlock.
+    """
     assert transaction.get_connection().in_atomic_block, "next_value needs a transaction"
-    if not Sequence.objects.filter(key=key, year=year).exists():
-        try:
-            with transaction.atomic():
-                Sequence.objects.create(key=key, year=year)
-        except IntegrityError:
-            pass  # created by a concurrent caller; lock it below
-    counter = Sequence.objects.select_for_update().get(key=key, year=year)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return counter.last_value
+    if len(set(keys)) != len(keys):
+        raise ValueError("each counter may be drawn once per call")
+    if not keys:
+        return {}
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    rows = ", ".join(["(%s, %s, 1)"] * len(keys))
+    sql = (
+        f"INSERT INTO {table} (key, year, last_value) VALUES {rows} "
+        f"ON CONFLICT (key, year) DO UPDATE SET last_value = {table}.last_value + 1 "
+        "RETURNING key, last_value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for key in keys for value in (key, year)])
+        return dict(cursor.fetchall())
+
+
+def agenda_key(agency_id: int, direction: str) -> str:
+    """The counter of an agency's agenda (registry book), one series per direction (in, out)."""
+    return f"agenda:{direction}:a{agency_id}"
 
 
 def sequence_key(kind: LetterKind, *, agency, classification) -> str:

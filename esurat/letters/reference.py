@@ -3,7 +3,9 @@
 import csv
 from pathlib import Path
 
-CLASSIFICATION_CSV = Path(__file__).parent / "data" / "klasifikasi-arsip-pemda-permendagri-83-2022.csv"
+CLASSIFICATION_CSV = (
+    Path(__file__).parent / "data" / "klasifikasi-arsip-pemda-permendagri-83-2022.csv"
+)
 
 # (code, name, abbreviation, layout, paper). Per Permendagri 1/2023 on naskah dinas.
 LETTER_KINDS = [

@@ -6,16 +6,29 @@ Every list is keyset-paginated over an index and runs a fixed number of queries.
 import base64
 import datetime
 import operator
+import uuid
 from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils.dateparse import parse_datetime
 
 from esurat.letters.models import (
     NARROW_SECURITY,
+    CoSignatory,
     InboxEntry,
     Letter,
     LetterKind,
@@ -120,9 +133,9 @@ def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency
     qs = _newest_of(qs, seats, "delivered_at")
     rows = list(
         qs.order_by("-delivered_at", "-pk")
-        .select_related("letter", "letter__agency", "letter__kind", "letter__sender", "position")
+        .select_related("letter", "letter__agency", "letter__kind", "letter__sender")
         .only(
-            "pk", "kind", "delivered_at", "read_at", "urgency", "security", "position__title",
+            "pk", "kind", "delivered_at", "read_at", "urgency", "security", "position",
             "letter__code", "letter__subject", "letter__number", "letter__letter_date", "letter__state",
             "letter__security", "letter__urgency", "letter__origin", "letter__agency__short_name",
             "letter__kind__name", "letter__sender__name",
@@ -130,6 +143,11 @@ def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency
     )  # fmt: skip
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    # Every row's position is one of the seats, already read: joining it again cost PostgreSQL
+    # more to plan (0.6 ms of a 1.6 ms plan on the seeded database) than to run the query.
+    seat_positions = {s.position.pk: s.position for s in seats_of(user)}
+    for row in rows:
+        row.position = seat_positions[row.position_id]
     return Page(rows, encode_cursor(rows[-1].delivered_at, rows[-1].pk) if more else None)
 
 
@@ -152,13 +170,37 @@ def _unread(user):
     return reduce(operator.add, counts) if counts else Value(0)
 
 
-def inbox_filter_choices(user) -> tuple[list[LetterKind], list[Agency]]:
-    """The letter kinds and the agencies of the user's government, for the inbox filter bar."""
-    kinds = list(LetterKind.objects.filter(is_active=True).only("pk", "code", "name"))
-    agencies = list(
-        Agency.objects.filter(government_id=user.government_id).only("pk", "code", "short_name")
-    )
-    return kinds, agencies
+@dataclass(frozen=True)
+class Choice:
+    """One option of a filter bar: `code` travels in the query string, `label` is shown."""
+
+    pk: int
+    code: str
+    label: str
+
+
+def _choices(qs, which: int, label: str):
+    return (
+        qs.order_by()
+        .annotate(which=Value(which, IntegerField()), key=Cast("code", CharField()),
+                  label=F(label), sort=F("name"))
+        .values_list("which", "pk", "key", "label", "sort")
+    )  # fmt: skip
+
+
+def inbox_filter_choices(user) -> tuple[list[Choice], list[Choice]]:
+    """The active letter kinds and the agencies of the user's government, for the inbox filter
+    bar, each sorted by name: ONE query (UNION ALL of the two lists), read fresh every time so
+    an agency added in the admin shows at once."""
+    kinds = _choices(LetterKind.objects.filter(is_active=True), 0, "name")
+    agencies = _choices(Agency.objects.filter(government_id=user.government_id), 1, "short_name")
+    lists: tuple[list[Choice], list[Choice]] = ([], [])
+    for which, pk, code, label, _sort in kinds.union(agencies, all=True).order_by(
+        "which", "sort", "pk"
+    ):
+        # SQLite stores a UUID as 32 hex digits; the query string carries the usual form.
+        lists[which].append(Choice(pk, code if which == 0 else str(uuid.UUID(code)), label))
+    return lists
 
 
 def _letter_page(qs, cursor, order_field, pieces: list[Q] | None = None) -> Page:
@@ -256,22 +298,47 @@ def to_review(user):
     )  # fmt: skip
 
 
-def to_sign(user):
+def _main_signature_due(own):
+    """Letters waiting for the first (main) signature of one of these positions."""
+    return Letter.objects.filter(
+        signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE,
+        signed_at__isnull=True,
+    )  # fmt: skip
+
+
+def _cosignature_due(own):
+    """Joint letters whose turn has come for a co-signatory among these positions."""
+    return CoSignatory.objects.filter(
+        position_id__in=own, state=CoSignatory.State.PENDING,
+        letter__state=Letter.State.AWAITING_SIGNATURE,
+    )  # fmt: skip
+
+
+def to_sign(user) -> list:
+    """Letters waiting for the user's signature: as main signatory, or as the co-signatory whose
+    turn it is. Two indexed queries (an OR across the two tables would scan), merged."""
     own, _ = _seat_ids(user)
-    return (
-        Letter.objects.filter(signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE)
-        .select_related("agency", "kind", "signatory_position", "drafter_position")
-        .order_by("updated_at")[:100]
-    )
+    related = ("agency", "kind", "signatory_position", "drafter_position")
+    main = list(_main_signature_due(own).select_related(*related).order_by("updated_at")[:100])
+    cosigned = list(
+        Letter.objects.filter(pk__in=_cosignature_due(own).values("letter_id"))
+        .select_related(*related).order_by("updated_at")[:100]
+    )  # fmt: skip
+    return sorted(main + cosigned, key=lambda letter: letter.updated_at)[:100]
+
+
+class _CountAll(Func):
+    """COUNT(*) that Django does not treat as an aggregate, so it adds no GROUP BY: the
+    subquery returns exactly one row, 0 when nothing matches."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
 
 
 def _count(queryset):
-    """A COUNT(*) of the queryset usable as a scalar subquery (0 when nothing matches)."""
-    counted = (
-        queryset.order_by().annotate(_one=Value(1)).values("_one")
-        .annotate(n=Count("*")).values("n")[:1]
-    )  # fmt: skip
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    """A COUNT(*) of the queryset usable as a scalar subquery. Built in two steps, not the five
+    of annotate/values/annotate: the counters run on every page and their cost is the ORM's."""
+    return Subquery(queryset.order_by().values(n=_CountAll()))
 
 
 def counters(user) -> dict:
@@ -290,16 +357,17 @@ def counters(user) -> dict:
                 position_id__in=own, state=ReviewStep.State.PENDING,
                 letter__state=Letter.State.IN_REVIEW,
             )),
-            to_sign=_count(Letter.objects.filter(
-                signatory_position_id__in=own, state=Letter.State.AWAITING_SIGNATURE
-            )),
+            to_sign=_count(_main_signature_due(own)),
+            to_cosign=_count(_cosignature_due(own)),
             dispositions=_count(Disposition.objects.filter(
                 received_filter(user), state=Disposition.State.SENT
             )),
         )
-        .values("unread", "to_review", "to_sign", "dispositions")
+        .values("unread", "to_review", "to_sign", "to_cosign", "dispositions")
         .first()
     )  # fmt: skip
-    result = values or {"unread": 0, "to_review": 0, "to_sign": 0, "dispositions": 0}
+    result = values or {"unread": 0, "to_review": 0, "to_sign": 0, "to_cosign": 0,
+                        "dispositions": 0}  # fmt: skip
+    result["to_sign"] += result.pop("to_cosign")
     result["action"] = result["to_review"] + result["to_sign"]
     return result

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from esurat.organisations.models import Assignment, Position
@@ -27,7 +27,10 @@ class Seat:
 def seats_of(user, *, at=None) -> list[Seat]:
     """Every position the user holds or currently acts for or assists, holder seats first.
 
-    Cached on the user object for the length of a request.
+    One query (every page reads the seats): the positions the user holds and those of their
+    current assignments, each piece read from its own index and merged with UNION ALL. A
+    position held and also assigned is a holder seat; two assignments to one position count
+    once, the earliest. Cached on the user object for the length of a request.
     """
     if not getattr(user, "is_authenticated", False):
         return []
@@ -35,18 +38,26 @@ def seats_of(user, *, at=None) -> list[Seat]:
     if cached is not None and at is None:
         return cached
     at = at or timezone.now()
-    seats = [Seat(p) for p in Position.objects.filter(holder=user).select_related("agency", "unit")]
-    held = {s.position.pk for s in seats}
     current = (
         Assignment.objects.filter(user=user, starts_at__lte=at)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        .select_related("position__agency", "position__unit")
-        .order_by("starts_at")
+        .order_by()
     )
-    for assignment in current:
-        if assignment.position_id not in held:
-            seats.append(Seat(assignment.position, assignment.kind))
-            held.add(assignment.position_id)
+    held = Position.objects.filter(holder=user).order_by().values("pk")
+    first = current.filter(position=OuterRef("pk")).order_by("starts_at", "pk")
+    positions = (
+        Position.objects.filter(pk__in=held.union(current.values("position_id"), all=True))
+        .annotate(
+            acting_as=Subquery(first.values("kind")[:1]),
+            acting_since=Subquery(first.values("starts_at")[:1]),
+        )
+        .select_related("agency", "unit")
+        .order_by("agency__name", "title", "pk")
+    )
+    held_first = sorted(
+        positions, key=lambda p: (1, p.acting_since) if p.holder_id != user.pk else (0, at)
+    )
+    seats = [Seat(p, "" if p.holder_id == user.pk else p.acting_as) for p in held_first]
     user._seats_cache = seats
     return seats
 
@@ -65,9 +76,11 @@ def people_at(position, *, at=None):
     users = []
     if position.holder_id:
         users.append((position.holder, ""))
-    for a in position.assignments.filter(starts_at__lte=at).filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=at)
-    ).select_related("user"):
+    for a in (
+        position.assignments.filter(starts_at__lte=at)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .select_related("user")
+    ):
         users.append((a.user, a.kind))
     return users
 

@@ -5,30 +5,70 @@ from esurat.letters.models import Classification, LetterKind
 from esurat.organisations.access import seat_for, seats_of
 
 
-def draft_nota_dinas(city, *, security="B", urgency="biasa", to=None, cc=None, reviewers=None,
-                     signatory=None, drafter="staf.aptika", subject="Undangan rapat koordinasi"):
+def draft_nota_dinas(
+    city,
+    *,
+    security="B",
+    urgency="biasa",
+    to=None,
+    cc=None,
+    reviewers=None,
+    signatory=None,
+    drafter="staf.aptika",
+    subject="Undangan rapat koordinasi",
+):
     """A nota dinas from Diskominfo staff to the head of Dinas PUPR, tembusan Sekda."""
     user = city.users[drafter]
     seat = next(s for s in seats_of(user) if not s.is_delegate)
     kominfo = "Diskominfo"
-    reviewers = reviewers if reviewers is not None else [
-        city.position(kominfo, "Kepala Bidang Aplikasi Informatika"),
-    ]
+    reviewers = (
+        reviewers
+        if reviewers is not None
+        else [
+            city.position(kominfo, "Kepala Bidang Aplikasi Informatika"),
+        ]
+    )
     signatory = signatory or city.position(kominfo, "Kepala Dinas Komunikasi dan Informatika")
-    to = to if to is not None else [{"kind": "to", "target": "agency",
-                                     "agency": city.agencies["Dinas PUPR"]}]
-    cc = cc if cc is not None else [{"kind": "cc", "target": "position",
-                                     "position": city.position("Setda", "Sekretaris Daerah")}]
+    to = (
+        to
+        if to is not None
+        else [{"kind": "to", "target": "agency", "agency": city.agencies["Dinas PUPR"]}]
+    )
+    cc = (
+        cc
+        if cc is not None
+        else [
+            {
+                "kind": "cc",
+                "target": "position",
+                "position": city.position("Setda", "Sekretaris Daerah"),
+            }
+        ]
+    )
     return actions.do_create_draft(
-        seat=seat, user=user, kind=LetterKind.objects.get(code="nota-dinas"),
-        classification=Classification.objects.get(code="000.1.2.3"), security=security,
-        urgency=urgency, subject=subject, body="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p>",
-        recipients=to + cc, reviewers=reviewers, signatory=signatory,
+        seat=seat,
+        user=user,
+        kind=LetterKind.objects.get(code="nota-dinas"),
+        classification=Classification.objects.get(code="000.1.2.3"),
+        security=security,
+        urgency=urgency,
+        subject=subject,
+        body="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p>",
+        recipients=to + cc,
+        reviewers=reviewers,
+        signatory=signatory,
     )
 
 
-def send_through(city, letter, *, signer="kadis.kominfo", reviewers=("kabid.aptika",),
-                 drafter="staf.aptika", secret="kunci-tanda-tangan"):
+def send_through(
+    city,
+    letter,
+    *,
+    signer="kadis.kominfo",
+    reviewers=("kabid.aptika",),
+    drafter="staf.aptika",
+    secret="kunci-tanda-tangan",
+):
     """Submit, approve by each reviewer, sign. Returns the sent letter.
 
     `secret` is the signing passphrase a PAdES provider asks for (the browser journeys sign
@@ -36,15 +76,22 @@ def send_through(city, letter, *, signer="kadis.kominfo", reviewers=("kabid.apti
     from esurat.letters.access import Action, seat_for_action
 
     user = city.users[drafter]
-    letter = actions.do_submit(letter=letter, seat=seat_for_action(user, letter, Action.SUBMIT),
-                               user=user)
+    letter = actions.do_submit(
+        letter=letter, seat=seat_for_action(user, letter, Action.SUBMIT), user=user
+    )
     for name in reviewers:
         u = city.users[name]
-        letter = actions.do_review(letter=letter, seat=seat_for_action(u, letter, Action.REVIEW),
-                                   user=u, approve=True)
+        letter = actions.do_review(
+            letter=letter, seat=seat_for_action(u, letter, Action.REVIEW), user=u, approve=True
+        )
     u = city.users[signer]
-    return actions.do_sign(letter=letter, seat=seat_for_action(u, letter, Action.SIGN), user=u,
-                           password="pw", secret=secret)
+    return actions.do_sign(
+        letter=letter,
+        seat=seat_for_action(u, letter, Action.SIGN),
+        user=u,
+        password="pw",
+        secret=secret,
+    )
 
 
 __all__ = ["draft_nota_dinas", "send_through", "seat_for"]

@@ -199,10 +199,10 @@ def test_it_counts_the_inbox_queries_whatever_the_number_of_rows(
 ):
     position = city.position("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang")
     client.force_login(city.users["kadis.pupr"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(6):
         client.get(INBOX)
     _bulk_inbox(city, position, 30)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(6):
         response = client.get(INBOX, {"unread": "1"})
     assert len(response.context["page"].items) == 25
 
@@ -257,11 +257,11 @@ def test_it_counts_the_outbox_queries_whatever_the_number_of_rows(
 ):
     client.force_login(city.users["staf.aptika"])
     send_through(city, draft_nota_dinas(city))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         client.get(OUTBOX)
     for i in range(4):
         send_through(city, draft_nota_dinas(city, subject=f"Surat {i}"))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         response = client.get(OUTBOX)
     assert len(response.context["page"].items) == 5
 
@@ -326,11 +326,11 @@ def test_it_counts_the_drafts_queries_whatever_the_number_of_rows(
 ):
     client.force_login(city.users["staf.aptika"])
     draft_nota_dinas(city)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         client.get(DRAFTS)
     for i in range(5):
         draft_nota_dinas(city, subject=f"Konsep {i}")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         response = client.get(DRAFTS)
     assert len(response.context["page"].items) == 6
 
@@ -376,10 +376,10 @@ def test_it_counts_the_action_queries_whatever_the_number_of_rows(
                               user=staff)  # fmt: skip
 
     submitted(1)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         client.get(ACTION)
     submitted(5)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = client.get(ACTION)
     assert len(response.context["to_review"]) == 6
 

@@ -16,6 +16,9 @@ def test_it_delivers_a_signed_letter_to_every_recipient(city):
         ("Kepala Dinas Pekerjaan Umum dan Penataan Ruang", "to"),
         ("Sekretaris Daerah", "cc"),
     }
-    regs = {(r.agency.short_name, r.direction, r.seq) for r in Registration.objects.filter(letter=letter)}
+    regs = {
+        (r.agency.short_name, r.direction, r.seq)
+        for r in Registration.objects.filter(letter=letter)
+    }
     assert regs == {("Diskominfo", "out", 1), ("Dinas PUPR", "in", 1), ("Setda", "in", 1)}
     assert verify_chain(city.government) == (True, None)

@@ -17,7 +17,7 @@ def _inbox_filters(request, kinds, agencies) -> dict:
     """
     get = request.GET
     kind = next((k for k in kinds if k.code == get.get("kind")), None)
-    agency = next((a for a in agencies if str(a.code) == get.get("from")), None)
+    agency = next((a for a in agencies if a.code == get.get("from")), None)
     urgency = get.get("urgency", "")
     return {
         "unread": get.get("unread") == "1",
