@@ -96,6 +96,12 @@ def setup():
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="esurat-bench-media-"))
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     city = build_demo_city(password="pw")
+    # A real government prints its emblem on every letterhead: measured with it.
+    from django.core.files.base import ContentFile
+
+    from esurat.organisations.demo import demo_emblem_png
+
+    city.government.logo.save("lambang.png", ContentFile(demo_emblem_png()), save=True)
     call_command("create_ca", government=city.government.short_name, stdout=open(os.devnull, "w"))
     return city
 
