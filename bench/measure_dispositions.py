@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/esurat_bench python bench/measure_dispositions.py
     … python bench/measure_dispositions.py --explain     # also EXPLAIN (ANALYZE, BUFFERS)
+    … python bench/measure_dispositions.py --reference   # the code before (see the end of file)
 
 Seed with bench/seed.py, then bench/seed_dispositions.py. In-process like bench/measure.py: the
 selectors of esurat/dispositions/selectors.py with a fresh user object (seat queries included),
@@ -9,9 +10,11 @@ then the pages through django.test.Client (middleware, session, templates, navig
 a letter's disposition tree (the htmx partial, its own page, and the letter page that embeds it)
 for small and large trees, "my dispositions" (received, given, overdue; first page and a page at
 a random depth) for the heaviest and typical users, and the counters. Query counts come from
-CaptureQueriesContext; the point is that they do not grow with the data. Writes nothing but the
-audit events of R/SR letters opened (every such read is logged): the letter pages are opened by
-users with nothing left to mark read.
+CaptureQueriesContext; the point is that they do not grow with the data. Every run first checks
+that the list selector and the counters agree with the reference (the code before per-seat
+lists) on each persona's first and a deep page. Writes nothing but the audit events of R/SR
+letters opened (every such read is logged): the letter pages are opened by users with nothing
+left to mark read.
 """
 
 import argparse
@@ -311,85 +314,77 @@ def explain(people, sizes, today):
                 print("   " + row)
 
 
-# --- Proposal: the list selector without the OR (esurat/dispositions/selectors.py is not this
-# script's; measured here, to be ported). Same signature and result as selectors.my_dispositions.
+# --- Reference: the list selector and the delegate's R/SR condition as they were before the
+# per-seat pieces and Disposition.security (bench/README.md, issue 3, findings 2 and 3). The
+# selector must return exactly its rows and cursors; --reference measures it for a before/after
+# on the same database and machine.
 
 
-def _pieces(user, field_name) -> list[Q]:
-    """One condition per seat: an index can be read in order for one position, not for an IN
-    list or an OR (PostgreSQL then fetches and sorts every row of every seat)."""
+def reference_side(user, field_name):
+    """selectors._side before Disposition.security: the letter's class, through a join."""
     own, delegated = selectors._seat_ids(user)
-    narrow = Q(letter__security__in=selectors.NARROW_SECURITY)
-    return [Q(**{field_name: p}) for p in own] + [Q(**{field_name: p}) & ~narrow for p in delegated]
+    q = Q(**{f"{field_name}__in": own})
+    if delegated:
+        q |= Q(**{f"{field_name}__in": delegated}) & ~Q(
+            letter__security__in=selectors.NARROW_SECURITY
+        )
+    return q
 
 
-def _first_of(qs, pieces: list[Q], order: tuple[str, str]):
-    """qs narrowed to the first PAGE_SIZE + 1 rows of each piece in `order`, merged with UNION
-    ALL (the same as letters.selectors._newest_of, in either direction). Rows matched by two
-    pieces (a Sekretaris's disposition from the head she assists to herself) come once: the
-    outer query selects by primary key."""
-    if len(pieces) == 1:
-        return qs.filter(pieces[0])
-    firsts = [
-        qs.filter(piece).order_by(*order).values_list("pk", flat=True)[: selectors.PAGE_SIZE + 1]
-        for piece in pieces
-    ]
-    return qs.filter(pk__in=firsts[0].union(*firsts[1:], all=True))
-
-
-def proposed_my_dispositions(user, *, box="received", cursor=None, today=None):
-    """selectors.my_dispositions with per-seat pieces and cursors that bound the index scan."""
+def reference_my_dispositions(user, *, box="received", cursor=None, today=None):
+    """selectors.my_dispositions before: one OR over the seats, cursors without a scan bound."""
     size = selectors.PAGE_SIZE
+    received = reference_side(user, "to_position_id") & Q(state__in=Disposition.VISIBLE_STATES)
+    given = reference_side(user, "from_position_id")
     if box == "overdue":
-        order = ("due_date", "pk")
         qs = Disposition.objects.filter(
-            state__in=Disposition.OPEN_STATES, due_date__lt=today or user.government.today()
+            received | given,
+            state__in=Disposition.OPEN_STATES,
+            due_date__lt=today or user.government.today(),
         )
         after = selectors._decode_due(cursor)
         if after:
-            due, pk = after  # the redundant due_date >= due starts the scan at the cursor
-            qs = qs.filter(Q(due_date__gte=due), Q(due_date__gt=due) | Q(due_date=due, pk__gt=pk))
-        pieces = _pieces(user, "to_position_id") + _pieces(user, "from_position_id")
-    else:
-        order = ("-created_at", "-pk")
-        given = box == "given"
-        qs = (
-            Disposition.objects.all()
-            if given
-            else Disposition.objects.filter(state__in=Disposition.VISIBLE_STATES)
-        )
-        after = letter_selectors.decode_cursor(cursor)
-        if after:
-            at, pk = after  # the redundant created_at <= at starts the scan at the cursor
-            qs = qs.filter(
-                Q(created_at__lte=at), Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk)
-            )
-        pieces = _pieces(user, "from_position_id" if given else "to_position_id")
-    rows = list(selectors._rows(_first_of(qs, pieces, order).order_by(*order))[: size + 1])
+            due, pk = after
+            qs = qs.filter(Q(due_date__gt=due) | Q(due_date=due, pk__gt=pk))
+        rows = list(selectors._rows(qs.order_by("due_date", "pk"))[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        cursor = selectors._encode_due(rows[-1].due_date, rows[-1].pk) if more else None
+        return letter_selectors.Page(rows, cursor)
+    qs = Disposition.objects.filter(given if box == "given" else received)
+    after = letter_selectors.decode_cursor(cursor)
+    if after:
+        at, pk = after
+        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+    rows = list(selectors._rows(qs.order_by("-created_at", "-pk"))[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    if not more:
-        return letter_selectors.Page(rows, None)
-    last = rows[-1]
-    if box == "overdue":
-        return letter_selectors.Page(rows, selectors._encode_due(last.due_date, last.pk))
-    return letter_selectors.Page(rows, letter_selectors.encode_cursor(last.created_at, last.pk))
+    cursor = letter_selectors.encode_cursor(rows[-1].created_at, rows[-1].pk) if more else None
+    return letter_selectors.Page(rows, cursor)
 
 
-def check_proposal(people, sizes, today, rng):
-    """The proposal returns exactly the current selector's rows and cursors (else exit)."""
+def check_against_reference(people, sizes, today, rng):
+    """The selector returns exactly the reference's rows and cursors (else exit)."""
     checked = 0
     for name, pk in people.items():
         for box in selectors.BOXES:
             for cursor in (None, deep_cursor(fresh(pk), box, today, rng, sizes[name][box])):
-                old = selectors.my_dispositions(fresh(pk), box=box, cursor=cursor, today=today)
-                new = proposed_my_dispositions(fresh(pk), box=box, cursor=cursor, today=today)
+                old = reference_my_dispositions(fresh(pk), box=box, cursor=cursor, today=today)
+                new = selectors.my_dispositions(fresh(pk), box=box, cursor=cursor, today=today)
                 if [d.pk for d in old.items] != [d.pk for d in new.items] or (
                     old.next_cursor != new.next_cursor
                 ):
-                    sys.exit(f"proposal differs: {name} {box} cursor={cursor}")
+                    sys.exit(f"selector differs from the reference: {name} {box} cursor={cursor}")
                 checked += 1
-    print(f"  proposal: same rows and cursors as the current selector ({checked} pages)")
+            new_counts = selectors.counters(fresh(pk), today=today)
+            selectors._side, current = reference_side, selectors._side
+            try:
+                old_counts = selectors.counters(fresh(pk), today=today)
+            finally:
+                selectors._side = current
+            if old_counts != new_counts:
+                sys.exit(f"counters differ from the reference: {name}")
+    print(f"  same rows and cursors as the reference selector ({checked} pages), same counters")
 
 
 def serial_plans(sender=None, connection=None, **kwargs):
@@ -408,9 +403,9 @@ def main():
     parser.add_argument("--only-explain", action="store_true", help="skip the timings")
     parser.add_argument("--no-parallel", action="store_true",
                         help="SET max_parallel_workers_per_gather = 0 on every connection")  # fmt: skip
-    parser.add_argument("--proposal", action="store_true",
-                        help="measure the list selector proposed at the end of this file "
-                        "(patched into the views too)")  # fmt: skip
+    parser.add_argument("--reference", action="store_true",
+                        help="measure the code before per-seat lists and Disposition.security "
+                        "(the reference at the end of this file, patched into the views too)")  # fmt: skip
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/measure_dispositions.py needs the seeded PostgreSQL database.")
@@ -434,9 +429,11 @@ def main():
     # Typical users: anyone who has received a disposition, sampled.
     ids = list(Disposition.objects.values_list("to_position__holder_id", flat=True).distinct())
     typical = rng.sample([pk for pk in ids if pk], args.users)
-    if args.proposal:
-        check_proposal(people, sizes, today, random.Random(5))
-        selectors.my_dispositions = proposed_my_dispositions  # the views call it through the module
+    check_against_reference(people, sizes, today, random.Random(5))
+    if args.reference:  # the views, the counters and the navigation call them through the module
+        selectors.my_dispositions = reference_my_dispositions
+        selectors._side = reference_side
+        print("  measuring the REFERENCE (before): plain OR lists, letter join for R/SR")
     if args.only_explain:
         explain(people, sizes, today)
         return

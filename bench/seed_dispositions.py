@@ -186,7 +186,7 @@ class Generator:
             row = {"id": self.next_id, "batch": batch, "letter": letter[0], "parent": parent_id,
                    "from": giver, "to": target, "due": due, "note": note, "created": at,
                    "by": actor, "as": acting, "instr": instr, "prepared": prepared,
-                   "urgency": urgency}  # fmt: skip
+                   "urgency": urgency, "security": letter[3]}  # fmt: skip
             out.append(row)
             if not prepared:
                 self.receive(letter, row, limit, out)
@@ -299,7 +299,7 @@ def write(raw, gen, rows, rng):
             "to_position_id", "note", "due_date", "state", "created_by_id", "created_as",
             "created_at", "sent_by_id", "sent_as", "sent_at", "read_by_id", "read_as", "read_at",
             "done_at", "closed_by_parent", "withdrawn_by_id", "withdrawn_at", "reopened_by_id",
-            "reopened_at", "reopen_note"]  # fmt: skip
+            "reopened_at", "reopen_note", "security"]  # fmt: skip
     disp = CopyWriter(raw, "dispositions_disposition", cols, spool=True)
     through = CopyWriter(raw, "dispositions_disposition_instructions",
                          ["disposition_id", "instruction_id"], spool=True)  # fmt: skip
@@ -326,7 +326,7 @@ def write(raw, gen, rows, rng):
             iso(r["withdrawn"]) if state == "withdrawn" else None,
             r["by"] if state == "reopened" else None,
             iso(r["reopened"]) if state == "reopened" else None,
-            "Laporan belum lengkap." if state == "reopened" else "",
+            "Laporan belum lengkap." if state == "reopened" else "", r["security"],
         ])  # fmt: skip
         for instruction in r["instr"]:
             through.add([r["id"], instruction])

@@ -164,6 +164,7 @@ def do_dispose(
         Disposition(
             batch=batch,
             letter=letter,
+            security=letter.security,
             parent=parent,
             from_position=seat.position,
             to_position=p,

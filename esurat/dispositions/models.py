@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from esurat.letters.models import Security
+
 
 class Instruction(models.Model):
     """One entry of the editable list of instructions (isi disposisi), e.g. "Untuk diketahui"."""
@@ -88,6 +90,10 @@ class Disposition(models.Model):
     to_position = models.ForeignKey(
         "organisations.Position", on_delete=models.PROTECT, related_name="dispositions_received"
     )
+    # The letter's security class, copied as InboxEntry.security is: a delegate's lists and
+    # counters leave out R/SR rows without joining the letter of each of the head's rows. A
+    # letter's class is fixed before it can be disposed (only drafts change it).
+    security = models.CharField(max_length=2, choices=Security.choices)
     instructions = models.ManyToManyField(Instruction, related_name="+", blank=True)
     note = models.TextField(_("note"), blank=True)
     due_date = models.DateField(_("due date"))
@@ -152,6 +158,11 @@ class Disposition(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(from_position=F("to_position")), name="disposition_not_to_self"
+            ),
+            # A row without its class would count as ordinary and show an R/SR letter's
+            # dispositions to the head's delegate: refused by the database instead.
+            models.CheckConstraint(
+                condition=Q(security__in=Security.values), name="disposition_security_known"
             ),
             models.UniqueConstraint(
                 fields=["letter", "from_position", "to_position"],
