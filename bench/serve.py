@@ -53,10 +53,9 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per process")
     args = parser.parse_args()
 
-    from django.core.wsgi import get_wsgi_application
     from django.db import connections
 
-    application = get_wsgi_application()
+    from esurat.wsgi import application  # as gunicorn loads it (GC freeze included)
     server = PooledWSGIServer(("127.0.0.1", args.port), QuietHandler, args.threads)
     server.set_app(application)
     connections.close_all()  # no connection may cross the fork

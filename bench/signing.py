@@ -13,7 +13,8 @@ the government's CA and a signing key for the Kepala Dinas, then measures:
 - signature validation of the signed PDF (esurat.signing.pades.validate_pdf, no network);
 - the public verification page, GET and an upload of the signed PDF, through django.test.Client.
 
-Wall clock per call, after two warm-up calls each. The exit status is non-zero when a target
+The process is prepared as esurat/wsgi.py prepares a web worker (esurat/lib/warm.py: start-up
+objects frozen for the garbage collector). Wall clock per call, after two warm-up calls each. The exit status is non-zero when a target
 is missed.
 """
 
@@ -148,6 +149,10 @@ def main() -> int:
     city = setup()
     kadis = city.users["kadis.kominfo"]
     letters = awaiting_signature(city, args.runs + 3)
+    # As a web worker starts (esurat/wsgi.py): start-up objects frozen for the GC.
+    from esurat.lib.warm import warm_and_freeze
+
+    warm_and_freeze()
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"== Signing (database: {engine}, runs: {args.runs})", flush=True)
 
