@@ -56,6 +56,7 @@ def main():
     from django.db import connections
 
     from esurat.wsgi import application  # as gunicorn loads it (GC freeze included)
+
     server = PooledWSGIServer(("127.0.0.1", args.port), QuietHandler, args.threads)
     server.set_app(application)
     connections.close_all()  # no connection may cross the fork
