@@ -30,3 +30,33 @@ def test_it_requires_login_and_get(client, city):
     assert "/accounts/login/" in client.get(url)["Location"]
     client.force_login(city.users["staf.aptika"])
     assert client.post(url).status_code == 405
+
+
+def _timeline(client, city, letter, username="staf.aptika"):
+    client.force_login(city.users[username])
+    return client.get(reverse("letters:timeline", args=[letter.code])).content.decode()
+
+
+@pytest.mark.django_db
+def test_delivery_counts_inboxes_in_the_singular_and_the_plural(client, city):
+    # To the head of Dinas PUPR only (no tembusan): one inbox.
+    one = send_through(city, draft_nota_dinas(city, cc=[]))
+    assert "The letter was delivered to 1 inbox." in _timeline(client, city, one)
+    # To Dinas PUPR, tembusan Sekda: two.
+    two = send_through(city, draft_nota_dinas(city))
+    assert "The letter was delivered to 2 inboxes." in _timeline(client, city, two)
+
+
+@pytest.mark.django_db
+def test_a_letter_only_to_outside_parties_does_not_say_zero_inboxes(client, city):
+    from esurat.letters.models import ExternalParty
+
+    party = ExternalParty.objects.create(
+        government=city.government, name="PT Jaya Konstruksi",
+        match_key=ExternalParty.key_for("PT Jaya Konstruksi"), email="surat@jaya.example",
+    )  # fmt: skip
+    to = [{"kind": "to", "target": "external", "external": party}]
+    letter = send_through(city, draft_nota_dinas(city, to=to, cc=[]))
+    body = _timeline(client, city, letter)
+    assert "0 inbox" not in body
+    assert "No recipient is on e-Surat: the letter leaves by e-mail or on paper." in body

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from esurat.audit.models import AuditEvent
@@ -37,6 +38,7 @@ from esurat.letters.models import (
 from esurat.letters.views.document import document_context
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
+from esurat.signing import ca
 from esurat.signing.providers import get_provider, signer_warning
 
 
@@ -232,6 +234,18 @@ def _who(event: AuditEvent) -> str:
     return f"{event.actor_name} ({role})"
 
 
+def _delivered_text(inboxes) -> str:
+    """The delivery event: one inbox or several; a letter only to parties outside e-Surat
+    reaches no inbox, and "delivered to 0 inboxes" would read like a failure."""
+    n = int(inboxes or 0)
+    if n == 0:
+        return _("No recipient is on e-Surat: the letter leaves by e-mail or on paper.")
+    return ngettext(
+        "The letter was delivered to %(inboxes)s inbox.",
+        "The letter was delivered to %(inboxes)s inboxes.", n,
+    ) % {"inboxes": n}  # fmt: skip
+
+
 def _event_text(event: AuditEvent) -> str:
     d = event.data or {}
     texts = {
@@ -243,7 +257,6 @@ def _event_text(event: AuditEvent) -> str:
         "letter.approved": _("%(who)s approved the draft (paraf)."),
         "letter.returned": _("%(who)s returned the draft for revision."),
         "letter.signed": _("%(who)s signed the letter. Number: %(number)s."),
-        "letter.delivered": _("The letter was delivered to %(inboxes)s inboxes."),
         "letter.opened": _("%(who)s opened the letter."),
         "letter.read": _("%(who)s read the letter."),
         "letter.withdrawn": _("%(who)s withdrew the draft."),
@@ -278,6 +291,8 @@ def _event_text(event: AuditEvent) -> str:
         "disposition.reopened": _("%(who)s reopened a disposition."),
         "disposition.discarded": _("%(who)s discarded a prepared disposition."),
     }
+    if event.action == "letter.delivered":
+        return _delivered_text(d.get("inboxes"))
     text = texts.get(event.action, _("%(who)s: %(action)s."))
     values = {"version": "", "name": "", "number": "", "inboxes": "", "recipient": "", **d}
     return text % {**values, "who": _who(event), "action": event.action}
@@ -500,8 +515,9 @@ def sign(request, code):
     return render(request, "letters/sign.html", {
         **_content_context(letter), "form": form, "seat": seat, "return_form": ReturnForm(),
         "needs_passphrase": provider.name != "recorded",
-        "first_certificate": provider.name == "local" and not request.user.signing_certificates
-        .filter(revoked_at__isnull=True).exists(),
+        # The local provider issues the first certificate at this signature (and sets its key's
+        # passphrase): the page says so. The same lookup the provider makes.
+        "first_certificate": provider.name == "local" and ca.current_certificate(request.user) is None,
         "signer_warning": signer_warning(request.user),  # e.g. BSrE: NIK not registered
         "qualifier": " ".join(q for q in (letter.qualifier if main else "", seat.qualifier) if q),
         "is_main": main,
