@@ -138,3 +138,61 @@ def test_it_says_when_there_is_no_logo(it_admin, city):
     page = it_admin.get(government_url(city.government)).text
     assert "No logo: the letterhead is printed without one." in page
     assert it_admin.get(reverse("admin:organisations_government_add")).status_code == 200
+
+
+def test_a_replaced_logo_file_is_deleted_once_the_change_is_committed(
+    it_admin, city, django_capture_on_commit_callbacks
+):
+    government = city.government
+    with django_capture_on_commit_callbacks(execute=True):
+        post_government(it_admin, government, SimpleUploadedFile("lama.png", image_bytes()))
+    government.refresh_from_db()
+    old = government.logo.name
+    storage = government.logo.storage
+    assert storage.exists(old)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_government(
+            it_admin, government, SimpleUploadedFile("baru.png", image_bytes(color=(0, 90, 0)))
+        )
+    assert response.status_code == 302
+    government.refresh_from_db()
+    assert government.logo.name != old and storage.exists(government.logo.name)
+    assert not storage.exists(old)
+
+
+def test_a_rolled_back_change_keeps_the_old_logo_file(it_admin, city):
+    from django.db import transaction
+
+    agency = city.agencies["Diskominfo"]
+    agency.logo.save("logo.png", SimpleUploadedFile("logo.png", image_bytes()), save=True)
+    old = agency.logo.name
+    try:
+        with transaction.atomic():
+            agency.logo.save("lain.png", SimpleUploadedFile("lain.png", image_bytes()), save=True)
+            raise RuntimeError("the admin's save fails after the row was written")
+    except RuntimeError:
+        pass
+    assert agency.logo.storage.exists(old)
+
+
+def test_removing_a_logo_or_deleting_its_agency_deletes_the_file(
+    it_admin, city, django_capture_on_commit_callbacks
+):
+    agency = city.agencies["Diskominfo"]
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.logo.save("logo.png", SimpleUploadedFile("logo.png", image_bytes()), save=True)
+    storage, first = agency.logo.storage, agency.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.logo = ""
+        agency.save()
+    assert not storage.exists(first)
+
+    other = Agency.objects.create(government=city.government, name="Dinas Perikanan",
+                                  short_name="Diskan", unit_code="500.7", kind="dinas")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        other.logo.save("ikan.png", SimpleUploadedFile("ikan.png", image_bytes()), save=True)
+    second = other.logo.name
+    assert storage.exists(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        other.delete()
+    assert not storage.exists(second)
