@@ -29,6 +29,14 @@ NUMBERS_ID = [
     "sepuluh", "sebelas",
 ]  # fmt: skip
 BSRE_TAG = "^"  # esurat.signing.bsre.TAG, kept here so rendering never imports the client
+
+
+def cosignatory_tag(n: int) -> str:
+    """Where BSrE stamps the n-th co-signatory's QR code (1-based). No tag is a part of another
+    ("^", "~1~", "~2~", … "~10~"): the gateway finds a tag by searching the page's text."""
+    return f"~{n}~"
+
+
 # Where each provider's certificates come from, as the footer of the letter states it.
 ISSUERS = {
     "bsre": (
@@ -224,17 +232,19 @@ def footer_text(letter, provider: str) -> str:
     )  # fmt: skip
 
 
-def cosigner_context(blocks) -> list[dict]:
+def cosigner_context(blocks, *, tags: bool = False) -> list[dict]:
     """The blocks of a joint letter's co-signatories, printed beside the main signature: each
     signs in their own name (only Plt./Plh. applies), and is named as planned when the PDF is
-    rendered; who actually signed is in their PAdES signature and on the verification page."""
+    rendered; who actually signed is in their PAdES signature and on the verification page.
+    With `tags` (BSrE) each block carries its own tag, where BSrE stamps that signature."""
     return [
         {
             "lines": [f"{b.qualifier} {position_label(b.position)},".strip()],
             "name": b.user.get_full_name() if b.user else "",
             "nip": getattr(b.user, "nip", "") or "",
+            "tag": cosignatory_tag(n) if tags else "",
         }
-        for b in blocks
+        for n, b in enumerate(blocks, start=1)
     ]
 
 
@@ -262,7 +272,7 @@ def context_for(
         "signature_lines": signature_lines(letter, signer),
         "signer_name": signer.user.get_full_name() if signer.user else "",
         "signer_nip": getattr(signer.user, "nip", "") or "",
-        "cosigners": cosigner_context(cosigners),
+        "cosigners": cosigner_context(cosigners, tags=provider == "bsre" and not draft),
         # BSrE stamps its own QR code where the tag is printed (esurat.signing.bsre.TAG).
         "tag": BSRE_TAG if provider == "bsre" and not draft else "",
         "qr": None if draft or provider == "bsre" else qr_data_uri(verification_url(letter)),

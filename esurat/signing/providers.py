@@ -220,6 +220,17 @@ class LocalProvider:
         return _register(letter, signed.data, provider=self.name, level=signed.level)
 
 
+def _bsre_tag(letter, position) -> str:
+    """The tag BSrE stamps this signature on: the main signatory's, or the co-signatory's own
+    (esurat.signing.pdf.cosignatory_tag, in the order the blocks are printed)."""
+    from esurat.signing.pdf import BSRE_TAG, cosignatory_tag
+
+    if position.pk == letter.signatory_position_id:
+        return BSRE_TAG
+    order = list(letter.cosignatories.values_list("position_id", flat=True))
+    return cosignatory_tag(order.index(position.pk) + 1)
+
+
 class BsreProvider:
     """BSrE-certified PAdES through the Pemda's Esign Client Service (esurat.signing.bsre).
 
@@ -271,7 +282,7 @@ class BsreProvider:
         client = bsre.BsreClient.from_settings()
         signed = client.sign_pdf(
             _base_pdf(letter, request, self.name), nik=profile.nik, passphrase=request.secret,
-            link_qr=verification_url(letter),
+            link_qr=verification_url(letter), tag=_bsre_tag(letter, request.position),
             reason=f"Penandatanganan naskah dinas nomor {letter.number}",
             location=place_of(letter.government),
         )  # fmt: skip

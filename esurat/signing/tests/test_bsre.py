@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 
 NIK_KADIS = "6371015205750003"
 NIK_EXPIRED = "6371010101700001"
+NIK_PUPR = "6371012303780002"
+PUPR_PASSPHRASE = "Passphrase#Pupr2"
 NIK_UNKNOWN = "6371019999999999"
 BSRE_PASSPHRASE = "Passphrase#Kadis1"
 
@@ -35,6 +37,7 @@ def gateway():
     server = start_fake_bsre([
         Holder(NIK_KADIS, "SITI RAHMAWATI", BSRE_PASSPHRASE),
         Holder(NIK_EXPIRED, "PEJABAT LAMA", BSRE_PASSPHRASE, status="EXPIRED"),
+        Holder(NIK_PUPR, "BAMBANG SUTRISNO", PUPR_PASSPHRASE),
     ])  # fmt: skip
     yield server
     server.shutdown()
@@ -256,3 +259,54 @@ def test_it_does_not_call_bsre_for_other_providers(city, client, settings):
     settings.SIGNING_PROVIDER, settings.BSRE_URL = "recorded", "http://127.0.0.1:9"
     response = _sign_page(client, city, to_signature(city, draft_nota_dinas(city)))
     assert "data-signer-warning" not in response.content.decode()
+
+
+def _stamp_boxes(data: bytes) -> list[tuple[int, tuple]]:
+    """(page, rectangle) of each signature's visible stamp, in signing order."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    kids = reader.root["/Pages"]["/Kids"]
+    pages = [kids.raw_get(i).idnum for i in range(len(kids))]
+    boxes = []
+    for sig in reader.embedded_signatures:
+        field = sig.sig_field
+        page = pages.index(field.raw_get("/P").idnum) if "/P" in field else -1
+        boxes.append((page, tuple(round(float(x)) for x in field["/Rect"])))
+    return boxes
+
+
+def test_a_joint_letter_gets_each_bsre_stamp_on_its_own_block(city, bsre_signing, kadis_nik,
+                                                              settings, tmp_path):  # fmt: skip
+    """With BSrE the co-signatory's stamp goes on their own block (tag ~1~), not on top of the
+    main signatory's (^): the gateway finds a tag by searching the page's text."""
+    from esurat.letters import actions
+    from esurat.organisations.access import seats_of
+
+    SignerProfile.objects.create(user=city.users["kadis.pupr"], nik=NIK_PUPR)
+    drafter = city.users["staf.aptika"]
+    pupr = city.position("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang")
+    letter = actions.do_update_draft(letter=draft_nota_dinas(city), user=drafter,
+                                     seat=seats_of(drafter)[0], cosignatories=[pupr])  # fmt: skip
+    letter = sign(city, to_signature(city, letter), secret=BSRE_PASSPHRASE)
+    first = SignedDocument.objects.filter(letter=letter).first().file.read()
+    assert _find_tag(first, "~1~") is not None  # the co-signatory's block is tagged
+    letter = sign(city, letter, signer="kadis.pupr", secret=PUPR_PASSPHRASE)
+    assert Letter.objects.get(pk=letter.pk).state == Letter.State.SENT
+    tags = [c.get("tag_koordinat") or c["signatureProperties"][0]["tag"]
+            for c in bsre_signing.calls]  # fmt: skip
+    assert tags == ["^", "~1~"]
+    final = SignedDocument.objects.filter(letter=letter).first().file.read()
+    assert final.startswith(first)  # extended, never rewritten
+    check = _trusting_gateway(final, bsre_signing)
+    assert check.ok and len(check.signatures) == 2
+    main_box, cosign_box = _stamp_boxes(final)
+    assert main_box != cosign_box
+    (_, (left1, bottom1, right1, top1)), (_, (left2, bottom2, right2, top2)) = main_box, cosign_box
+    overlap = main_box[0] == cosign_box[0] and not (
+        right1 <= left2 or right2 <= left1 or top1 <= bottom2 or top2 <= bottom1
+    )
+    assert not overlap, (main_box, cosign_box)
+    out = pdfsig(final, tmp_path)
+    assert out.count("Signature is Valid") == 2
+    first_page_png(final, f"joint-letter-bsre-v{settings.BSRE_API_VERSION}", tmp_path)
