@@ -15,6 +15,7 @@ from esurat.letters.models import (
 )
 from esurat.organisations.models import Agency, Position
 
+COSIGNATORY_SLOTS = 3
 REVIEWER_SLOTS = 2  # reviewer lines shown at least; one empty line always follows the chosen
 
 
@@ -144,8 +145,10 @@ class LetterForm(forms.Form):
                                              can_sign=True)
             .select_related("agency").order_by("agency__name", "-is_head", "title")
         }  # fmt: skip
+        # Agency first: the list is sorted by agency, and a phone's narrow select still shows
+        # whose official it is when the title is cut off.
         self.fields["cosignatories"].choices = [("", "—")] + [
-            (c, f"{p.title} — {p.agency.short_name}") for c, p in self.cosigning.items()
+            (c, f"{p.agency.short_name} · {p.title}") for c, p in self.cosigning.items()
         ]
 
     @classmethod
@@ -250,9 +253,14 @@ class LetterForm(forms.Form):
         chosen = [c for c in (self["reviewers"].value() or []) if c]
         return chosen + [""] * max(REVIEWER_SLOTS - len(chosen), 1)
 
+    def chosen_cosignatories(self) -> list[str]:
+        return [c for c in (self["cosignatories"].value() or []) if c]
+
     def cosignatory_slots(self) -> list[str]:
-        """The chosen co-signatories plus one empty line (most letters have none)."""
-        return [c for c in (self["cosignatories"].value() or []) if c] + [""]
+        """The chosen co-signatories padded to three lines, so a joint letter of two or three
+        needs no save in between; always one empty line more."""
+        chosen = self.chosen_cosignatories()
+        return chosen + [""] * max(COSIGNATORY_SLOTS - len(chosen), 1)
 
 
 class ReviewForm(forms.Form):

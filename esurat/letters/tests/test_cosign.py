@@ -5,6 +5,7 @@ has signed. Driven through the real actions, views and API.
 """
 
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -166,7 +167,17 @@ def test_the_compose_form_keeps_the_co_signatories(city, client):
     assert [c.position.code for c in CoSignatory.objects.filter(letter=letter)] == [
         city.position(*KADIS_PUPR).code
     ]
-    assert 'id="cosignatory-2"' in client.get(url).content.decode()  # one empty line follows
+    page = client.get(url).content.decode()
+    # Three lines (a second and third co-signatory need no save in between), section open.
+    assert 'id="cosignatory-3"' in page and 'id="cosignatory-4"' not in page
+    assert re.search(r"<details class=\"mt-2\" open>\s*<summary[^>]*>Joint letter", page)
+
+
+def test_a_new_letter_offers_three_co_signatory_lines_in_a_closed_section(city, client):
+    client.force_login(city.users["staf.aptika"])
+    page = client.get(reverse("letters:new")).content.decode()
+    assert 'id="cosignatory-3"' in page and 'id="cosignatory-4"' not in page
+    assert re.search(r"<details class=\"mt-2\">\s*<summary[^>]*>Joint letter", page)
 
 
 def test_the_api_creates_a_joint_letter_and_shows_its_co_signatories(city, client):
@@ -185,3 +196,26 @@ def test_the_api_creates_a_joint_letter_and_shows_its_co_signatories(city, clien
     out = response.json()
     assert [c["state"] for c in out["cosignatories"]] == ["waiting"]
     assert out["cosignatories"][0]["position"]["code"] == body["cosignatories"][0]
+
+
+def test_the_co_signatory_is_told_what_kind_of_signature_waits_and_the_timeline_says_it(
+    city, client
+):
+    letter = sign_as(city, to_signature(city, joint_draft(city)), "kadis.kominfo")
+    client.force_login(city.users["kadis.pupr"])
+    action_list = client.get(reverse("letters:needs_action")).content.decode()
+    assert "Co-signature" in action_list and letter.number in action_list
+    detail = client.get(reverse("letters:detail", args=[letter.code])).content.decode()
+    assert "You sign it together with the main signatory" in detail
+    assert "return it to the drafter" not in detail  # a co-signatory cannot return it
+    sign_as(city, letter, "kadis.pupr")
+    timeline = client.get(reverse("letters:timeline", args=[letter.code])).content.decode()
+    assert "co-signed the letter." in timeline and "letter.cosigned" not in timeline
+
+
+def test_the_main_signatory_is_not_told_of_a_co_signature(city, client):
+    letter = to_signature(city, joint_draft(city))
+    client.force_login(city.users["kadis.kominfo"])
+    assert "Co-signature" not in client.get(reverse("letters:needs_action")).content.decode()
+    detail = client.get(reverse("letters:detail", args=[letter.code])).content.decode()
+    assert "return it to the drafter" in detail

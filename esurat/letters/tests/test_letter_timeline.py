@@ -60,3 +60,24 @@ def test_a_letter_only_to_outside_parties_does_not_say_zero_inboxes(client, city
     body = _timeline(client, city, letter)
     assert "0 inbox" not in body
     assert "No recipient is on e-Surat: the letter leaves by e-mail or on paper." in body
+
+
+def test_every_letter_event_the_code_records_has_a_sentence_in_the_timeline():
+    """A new audit action of a letter without a sentence would show as "Name: letter.x." (it
+    happened with letter.cosigned). The actions are read from the source, as the policy test
+    reads the URL names."""
+    import re
+    from pathlib import Path
+
+    from esurat.letters.views.letter import event_texts
+
+    root = Path(__file__).resolve().parents[2]
+    recorded = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts or path.name == "letter.py":
+            continue  # letter.py: the view that holds the sentences
+        recorded |= set(re.findall(r'"((?:letter|number|delivery|disposition)\.[a-z_]+)"',
+                                   path.read_text()))  # fmt: skip
+    assert "letter.cosigned" in recorded and "letter.signed" in recorded  # the scan works
+    missing = recorded - set(event_texts()) - {"letter.delivered"}  # delivered: _delivered_text
+    assert not missing, missing

@@ -246,9 +246,9 @@ def _delivered_text(inboxes) -> str:
     ) % {"inboxes": n}  # fmt: skip
 
 
-def _event_text(event: AuditEvent) -> str:
-    d = event.data or {}
-    texts = {
+def event_texts() -> dict[str, str]:
+    """The timeline's sentence for each audit action of a letter, in the active language."""
+    return {
         "letter.created": _("%(who)s wrote the draft."),
         "letter.updated": _("%(who)s changed the draft (version %(version)s)."),
         "letter.attachment_added": _("%(who)s attached %(name)s."),
@@ -257,6 +257,7 @@ def _event_text(event: AuditEvent) -> str:
         "letter.approved": _("%(who)s approved the draft (paraf)."),
         "letter.returned": _("%(who)s returned the draft for revision."),
         "letter.signed": _("%(who)s signed the letter. Number: %(number)s."),
+        "letter.cosigned": _("%(who)s co-signed the letter."),
         "letter.opened": _("%(who)s opened the letter."),
         "letter.read": _("%(who)s read the letter."),
         "letter.withdrawn": _("%(who)s withdrew the draft."),
@@ -291,9 +292,13 @@ def _event_text(event: AuditEvent) -> str:
         "disposition.reopened": _("%(who)s reopened a disposition."),
         "disposition.discarded": _("%(who)s discarded a prepared disposition."),
     }
+
+
+def _event_text(event: AuditEvent) -> str:
+    d = event.data or {}
     if event.action == "letter.delivered":
         return _delivered_text(d.get("inboxes"))
-    text = texts.get(event.action, _("%(who)s: %(action)s."))
+    text = event_texts().get(event.action, _("%(who)s: %(action)s."))
     values = {"version": "", "name": "", "number": "", "inboxes": "", "recipient": "", **d}
     return text % {**values, "who": _who(event), "action": event.action}
 
