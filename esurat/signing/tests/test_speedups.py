@@ -1,0 +1,62 @@
+"""The faster hex-string reader gives pyHanko's own results: value, position, errors."""
+
+import io
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.misc import PdfStreamError
+
+from esurat.signing import speedups
+
+CASES = [
+    b"<>",
+    b"<00>",
+    b"<4E6F762073686D6F7A206B6120706F702E> rest",
+    b"<4e6f 7620\n73\r\t686d\x00\x0c6f>",  # every PDF whitespace between digits
+    b"<901FA>",  # odd: a final 0 is implied
+    b"<" + b"3082" * 2048 + b"0" * 4000 + b">/ByteRange",  # a signature's /Contents, padded
+    b"<" + b"ab" * 20000 + b">",  # longer than one block
+    b"<41 % a comment\n42>",  # a comment: handed to pyHanko's reader
+]
+BAD = [
+    b"<4G>",  # not a hex digit
+    b"<414",  # no closing >
+    b"<41 42",
+]
+
+
+def original():
+    speedups.install()
+    return speedups._original
+
+
+@pytest.mark.parametrize("data", CASES)
+def test_it_reads_what_pyhanko_reads_and_stops_at_the_same_place(data):
+    theirs, ours = io.BytesIO(data), io.BytesIO(data)
+    expected = original()(theirs)
+    got = speedups._read_hex_string(ours)
+    assert got == expected and type(got) is type(expected)
+    assert ours.tell() == theirs.tell()
+
+
+@pytest.mark.parametrize("data", BAD)
+def test_it_fails_as_pyhanko_fails(data):
+    with pytest.raises(PdfStreamError) as theirs:
+        original()(io.BytesIO(data))
+    with pytest.raises(PdfStreamError) as ours:
+        speedups._read_hex_string(io.BytesIO(data))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_it_reads_from_the_middle_of_a_stream():
+    data = b"/Contents <48656C6C6F> /Type /Sig"
+    stream = io.BytesIO(data)
+    stream.seek(data.index(b"<"))
+    assert speedups._read_hex_string(stream) == generic.pdf_string(b"Hello")
+    assert data[stream.tell() :] == b" /Type /Sig"
+
+
+def test_it_is_installed_when_django_starts():
+    assert generic.read_hex_string_from_stream is speedups._read_hex_string
+    speedups.install()  # twice: still the original underneath, no recursion
+    assert speedups._original is not speedups._read_hex_string
