@@ -60,3 +60,24 @@ def test_it_is_installed_when_django_starts():
     assert generic.read_hex_string_from_stream is speedups._read_hex_string
     speedups.install()  # twice: still the original underneath, no recursion
     assert speedups._original is not speedups._read_hex_string
+
+
+def test_the_signing_certificate_attribute_is_the_same_der_built_once_per_certificate(authority):
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import attributes, general
+
+    from esurat.signing import ca
+
+    cert = asn1_x509.Certificate.load(
+        ca.load_certificate(authority.certificate_pem).public_bytes(serialization.Encoding.DER)
+    )
+    speedups.install()
+    assert attributes.as_signing_certificate_v2 is speedups._signing_certificate_v2
+    for algo in ("sha256", "sha512"):
+        expected = general.as_signing_certificate_v2(cert, algo).dump()
+        first = attributes.as_signing_certificate_v2(cert, algo)
+        second = attributes.as_signing_certificate_v2(cert, algo)
+        assert first.dump() == second.dump() == expected
+        assert first is not second  # a fresh object each time: nothing shared is mutated
+    assert (cert.dump(), "sha256") in speedups._ess_cache
