@@ -219,3 +219,26 @@ def test_the_main_signatory_is_not_told_of_a_co_signature(city, client):
     assert "Co-signature" not in client.get(reverse("letters:needs_action")).content.decode()
     detail = client.get(reverse("letters:detail", args=[letter.code])).content.decode()
     assert "return it to the drafter" in detail
+
+
+def test_main_and_co_signatures_due_come_in_one_list_oldest_first_in_six_queries(
+    city, client, django_assert_max_num_queries
+):
+    """kadis.pupr signs his own agency's letter as main signatory and co-signs Diskominfo's: both
+    are in "To sign", oldest first, read by one query (the page: six)."""
+    joint = sign_as(city, to_signature(city, joint_draft(city)), "kadis.kominfo")
+    staff = city.users["staf.pupr"]
+    own = draft_nota_dinas(
+        city, drafter="staf.pupr", reviewers=[],
+        signatory=city.position(*KADIS_PUPR), subject="Surat Dinas PUPR sendiri",
+        to=[{"kind": "to", "target": "agency", "agency": city.agencies["Diskominfo"]}], cc=[],
+    )  # fmt: skip
+    own = actions.do_submit(letter=own, user=staff,
+                            seat=seat_for_action(staff, own, Action.SUBMIT))  # fmt: skip
+    assert own.state == Letter.State.AWAITING_SIGNATURE
+    assert [x.pk for x in selectors.to_sign(city.users["kadis.pupr"])] == [joint.pk, own.pk]
+    assert [x.pk for x in selectors.to_sign(city.users["kadis.kominfo"])] == []
+    client.force_login(city.users["kadis.pupr"])
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("letters:needs_action"))
+    assert [x.pk for x in response.context["to_sign"]] == [joint.pk, own.pk]

@@ -376,10 +376,10 @@ def test_it_counts_the_action_queries_whatever_the_number_of_rows(
                               user=staff)  # fmt: skip
 
     submitted(1)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         client.get(ACTION)
     submitted(5)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         response = client.get(ACTION)
     assert len(response.context["to_review"]) == 6
 
