@@ -56,6 +56,10 @@ def compose_joint_letter(page, url: str, shoot):
     option.wait_for(state="attached")
     field.fill(option.get_attribute("value"))
     page.get_by_label(t("Subject")).fill(SUBJECT)
+    # The editor's toolbar speaks the UI's language (Trix's own strings are English).
+    bold = page.locator('trix-toolbar button[data-trix-attribute="bold"]')
+    assert bold.get_attribute("title") == "Tebal"
+    assert page.locator('trix-toolbar button[data-trix-action="undo"]').inner_text() == "Urungkan"
     page.locator("trix-editor").click()
     page.keyboard.type(BODY)
     to = page.get_by_role("group", name=t("To"), exact=True)
