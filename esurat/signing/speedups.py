@@ -1,4 +1,5 @@
-"""Two hot spots of pyHanko made faster at start-up (`install()`), with the same results.
+"""Two hot spots of pyHanko made faster (`install()`, called by esurat.signing.pades before it
+first uses pyHanko), with the same results.
 
 1. Reading a PDF hex string.
 

@@ -56,8 +56,19 @@ def test_it_reads_from_the_middle_of_a_stream():
     assert data[stream.tell() :] == b" /Type /Sig"
 
 
-def test_it_is_installed_when_django_starts():
+def test_it_is_installed_by_the_first_pdf_read_or_signed(monkeypatch):
+    from pyhanko.sign import attributes
+
+    from esurat.signing import pades
+
+    speedups.install()  # then put pyHanko's own functions back, as before any use
+    monkeypatch.setattr(generic, "read_hex_string_from_stream", speedups._original)
+    monkeypatch.setattr(attributes, "as_signing_certificate_v2", speedups._original_ess)
+    monkeypatch.setattr(speedups, "_original", None)
+    monkeypatch.setattr(speedups, "_original_ess", None)
+    pades.validate_pdf(b"%PDF-1.7 not really", trust_roots=[])
     assert generic.read_hex_string_from_stream is speedups._read_hex_string
+    assert attributes.as_signing_certificate_v2 is speedups._signing_certificate_v2
     speedups.install()  # twice: still the original underneath, no recursion
     assert speedups._original is not speedups._read_hex_string
 
