@@ -11,6 +11,7 @@ append-only triggers are lifted for the emptying only.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -157,11 +158,15 @@ class Pages:
         self.server_errors: list[str] = []
         self.script_errors: list[str] = []
 
-    def __call__(self, *, phone=False):
+    def __call__(self, *, phone=False, session_of=None):
+        """A new page; `session_of=page` logs it in as that page's persona (its cookies), for a
+        second look at the same pages on another screen size."""
         size = {"width": 360, "height": 740} if phone else {"width": 1280, "height": 860}
+        state = session_of.context.storage_state() if session_of is not None else None
         context = self.browser.new_context(
             viewport=size, locale="id-ID", timezone_id="Asia/Makassar",
             is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1,
+            storage_state=state,
         )  # fmt: skip
         context.on("response", self._response)
         self.contexts.append(context)
@@ -208,6 +213,23 @@ def login(page, base_url: str, username: str, password: str = "pw"):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def starts(text: str) -> re.Pattern:
+    """An accessible name that begins with `text` (a counter badge may follow it)."""
+    return re.compile("^" + re.escape(text))
+
+
+def choose_classification(page, code: str = "000.1.2.3") -> None:
+    """In the compose form: typing asks the server for matching codes, which fill the datalist;
+    the drafter then picks one (a datalist's dropdown is the browser's own, so we fill its
+    value)."""
+    field = page.get_by_label(t("Classification code"))
+    with page.expect_response(lambda r: "/letters/classifications/" in r.url and code in r.url):
+        field.press_sequentially(code)
+    option = page.locator(f'#classification-list option[value^="{code} "]')
+    option.wait_for(state="attached")
+    field.fill(option.get_attribute("value"))
 
 
 def pick(page, group, query: str, name) -> None:

@@ -10,7 +10,7 @@ import re
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from e2e.conftest import SIGNING_PASSPHRASE, login, pick, t
+from e2e.conftest import SIGNING_PASSPHRASE, choose_classification, login, pick, starts, t
 from esurat.letters import actions
 from esurat.letters.access import Action, seat_for_action
 from esurat.letters.models import CoSignatory, InboxEntry, Letter
@@ -22,39 +22,15 @@ PUPR = ("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang")
 PUPR_PASSPHRASE = "kunci-pupr-2024"  # the co-signatory chooses his own at his first signature
 
 
-def starts(text: str) -> re.Pattern:
-    return re.compile("^" + re.escape(text))
-
-
 def to_bottom(page):
     """Scrolled to the end, the compose form's sticky save bar sits where it belongs in a
     full-page screenshot instead of over the fields at the first screen's bottom edge."""
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
 
 
-def on_phone(open_page, page):
-    """The same persona (its session cookie) on a 390x844 phone, for a second look at a page."""
-    context = open_page.browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="id-ID", timezone_id="Asia/Makassar",
-        is_mobile=True, has_touch=True, device_scale_factor=2,
-        storage_state=page.context.storage_state(),
-    )  # fmt: skip
-    context.on("response", open_page._response)  # server errors fail the test as elsewhere
-    open_page.contexts.append(context)
-    phone = context.new_page()
-    phone.on("pageerror", lambda exc: open_page.script_errors.append(f"{phone.url}: {exc}"))
-    phone.set_default_timeout(10000)
-    return phone
-
-
 def compose_joint_letter(page, url: str, shoot):
     page.goto(f"{url}/letters/new/")
-    field = page.get_by_label(t("Classification code"))
-    with page.expect_response(lambda r: "/letters/classifications/" in r.url):
-        field.press_sequentially("000.1.2.3")
-    option = page.locator('#classification-list option[value^="000.1.2.3 "]')
-    option.wait_for(state="attached")
-    field.fill(option.get_attribute("value"))
+    choose_classification(page)
     page.get_by_label(t("Subject")).fill(SUBJECT)
     # The editor's toolbar speaks the UI's language (Trix's own strings are English).
     bold = page.locator('trix-toolbar button[data-trix-attribute="bold"]')
@@ -88,7 +64,7 @@ def test_joint_letter(city, open_page, live_server, shoot):
     letter = Letter.objects.get(subject=SUBJECT)
     assert [c.position_id for c in letter.cosignatories.all()] == [head_pupr.pk]
     # The same form on a phone: the saved draft's edit page opens the section by itself.
-    phone = on_phone(open_page, staff)
+    phone = open_page(phone=True, session_of=staff)
     phone.goto(f"{url}/letters/{letter.code}/edit/")
     chosen = phone.get_by_label(t("Co-signatory %(n)s", n=1), exact=True)
     assert chosen.is_visible() and chosen.input_value() == str(head_pupr.code)
@@ -143,7 +119,7 @@ def test_joint_letter(city, open_page, live_server, shoot):
     assert t("you, now") in order.nth(1).inner_text()
     assert pupr.locator("[data-not-last]").count() == 0  # the last signature sends it
     shoot(pupr, "pupr-cosign-page")
-    pupr_phone = on_phone(open_page, pupr)
+    pupr_phone = open_page(phone=True, session_of=pupr)
     pupr_phone.goto(pupr.url)
     pupr_phone.get_by_label(t("Your password")).wait_for()
     shoot(pupr_phone, "phone-pupr-cosign-page")

@@ -7,7 +7,7 @@ import re
 
 from django.utils import timezone
 
-from e2e.conftest import SIGNING_PASSPHRASE, login, pick, t
+from e2e.conftest import SIGNING_PASSPHRASE, choose_classification, login, pick, starts, t
 from esurat.audit.actions import verify_chain
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Attachment, InboxEntry, Letter, Registration
@@ -17,10 +17,6 @@ BODY = "Dengan hormat, kami mohon dukungan data ruas jalan kota untuk aplikasi S
 REVISION = " Data diharapkan kami terima paling lambat akhir bulan ini."
 RETURN_NOTE = "Mohon cantumkan batas waktu penyampaian data."
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def starts(text: str) -> re.Pattern:
-    return re.compile("^" + re.escape(text))
 
 
 def open_letter_from(page, nav_text: str, subject: str):
@@ -33,16 +29,7 @@ def open_letter_from(page, nav_text: str, subject: str):
 def write_the_letter(page, shoot):
     page.get_by_role("link", name=re.compile(re.escape(t("Write a letter")))).click()
     page.wait_for_url("**/letters/new/")
-    # Classification: typing asks the server for matching codes, which fill the datalist; the
-    # drafter then picks one (a datalist's dropdown is the browser's own, so we fill its value).
-    field = page.get_by_label(t("Classification code"))
-    with page.expect_response(
-        lambda r: "/letters/classifications/" in r.url and "000.1.2.3" in r.url
-    ):
-        field.press_sequentially("000.1.2.3")
-    option = page.locator('#classification-list option[value^="000.1.2.3 "]')
-    option.wait_for(state="attached")
-    field.fill(option.get_attribute("value"))
+    choose_classification(page)
     page.get_by_label(t("Subject")).fill(SUBJECT)
     page.locator("trix-editor").click()
     page.keyboard.type(BODY)

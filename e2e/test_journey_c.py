@@ -13,7 +13,7 @@ import zxingcpp
 from aiosmtpd.controller import Controller
 from PIL import Image
 
-from e2e.conftest import SIGNING_PASSPHRASE, login, t
+from e2e.conftest import SIGNING_PASSPHRASE, choose_classification, login, t
 from esurat.delivery.models import Dispatch
 from esurat.delivery.tests.conftest import Inbox, free_port, smtp_settings
 from esurat.letters import actions
@@ -32,12 +32,7 @@ REASON = "Lampiran data yang dimaksud salah."
 def write_to_outside(page, url: str, shoot):
     """The drafter writes to the ministry (a new outside party with an e-mail address)."""
     page.goto(f"{url}/letters/new/")
-    field = page.get_by_label(t("Classification code"))
-    with page.expect_response(lambda r: "/letters/classifications/" in r.url):
-        field.press_sequentially("000.1.2.3")
-    option = page.locator('#classification-list option[value^="000.1.2.3 "]')
-    option.wait_for(state="attached")
-    field.fill(option.get_attribute("value"))
+    choose_classification(page)
     page.get_by_label(t("Letter kind")).select_option("surat-dinas")  # not a nota dinas
     page.get_by_label(t("Subject")).fill(SUBJECT)
     page.locator("trix-editor").click()
