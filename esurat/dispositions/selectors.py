@@ -12,7 +12,13 @@ from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, Subquery
 
 from esurat.dispositions.models import Disposition, FollowUp, Instruction
 from esurat.letters.models import NARROW_SECURITY, Letter
-from esurat.letters.selectors import PAGE_SIZE, Page, decode_cursor, encode_cursor
+from esurat.letters.selectors import (
+    PAGE_SIZE,
+    Page,
+    after_cursor,
+    decode_cursor,
+    encode_cursor,
+)
 from esurat.lib.workdays import add_working_days
 from esurat.organisations.access import seats_of
 
@@ -141,12 +147,6 @@ class _PkInArray(Func):
         return f"{pk} = ANY(ARRAY{sub})", (*pk_params, *sub_params)
 
 
-def _after_created(at: datetime.datetime, pk: int) -> Q:
-    """Rows after the cursor in (created_at DESC, pk DESC) order. The redundant `created_at <=
-    at` lets PostgreSQL start the index scan at the cursor instead of at the newest row."""
-    return Q(created_at__lte=at) & (Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-
-
 def _after_due(due: datetime.date, pk: int) -> Q:
     """Rows after the cursor in (due_date, pk) order; `due_date >= due` bounds the scan."""
     return Q(due_date__gte=due) & (Q(due_date__gt=due) | Q(due_date=due, pk__gt=pk))
@@ -181,7 +181,7 @@ def my_dispositions(user, *, box: str = "received", cursor=None, today=None) -> 
             qs = qs.filter(state__in=Disposition.VISIBLE_STATES)
         after = decode_cursor(cursor)
         if after:
-            qs = qs.filter(_after_created(*after))
+            qs = qs.filter(after_cursor("created_at", *after))
     rows = list(_rows(_first_of(qs, pieces, order).order_by(*order))[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]

@@ -86,7 +86,7 @@ def _seat_filters(user) -> list[Q]:
     ]
 
 
-def _after(field: str, at, pk) -> Q:
+def after_cursor(field: str, at, pk) -> Q:
     """Rows after the cursor in (field DESC, pk DESC) order. The redundant `field <= at` is what
     lets PostgreSQL start the index scan at the cursor instead of filtering from the newest row."""
     return Q(**{f"{field}__lte": at}) & (Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
@@ -129,7 +129,7 @@ def inbox_page(user, *, cursor=None, unread=False, urgency="", kind=None, agency
         qs = qs.filter(from_agency_id=agency)
     after = decode_cursor(cursor)
     if after:
-        qs = qs.filter(_after("delivered_at", *after))
+        qs = qs.filter(after_cursor("delivered_at", *after))
     qs = _newest_of(qs, seats, "delivered_at")
     rows = list(
         qs.order_by("-delivered_at", "-pk")
@@ -206,7 +206,7 @@ def inbox_filter_choices(user) -> tuple[list[Choice], list[Choice]]:
 def _letter_page(qs, cursor, order_field, pieces: list[Q] | None = None) -> Page:
     after = decode_cursor(cursor)
     if after:
-        qs = qs.filter(_after(order_field, *after))
+        qs = qs.filter(after_cursor(order_field, *after))
     if pieces:
         qs = _newest_of(qs, pieces, order_field)
     rows = list(
