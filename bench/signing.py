@@ -14,8 +14,8 @@ the government's CA and a signing key for the Kepala Dinas, then measures:
 - the public verification page, GET and an upload of the signed PDF, through django.test.Client.
 
 The process is prepared as esurat/wsgi.py prepares a web worker (esurat/lib/warm.py: start-up
-objects frozen for the garbage collector). Wall clock per call, after two warm-up calls each. The exit status is non-zero when a target
-is missed.
+objects frozen for the garbage collector). Wall clock per call, after two warm-up calls each.
+The exit status is non-zero when a target is missed.
 """
 
 import argparse

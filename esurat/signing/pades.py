@@ -26,6 +26,9 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from esurat.signing import speedups
 
+# Before anything here reads or signs a PDF (module import is serialised by the import lock).
+speedups.install()
+
 LEVEL_B_B = "PAdES-B-B"
 LEVEL_B_T = "PAdES-B-T"
 LEVEL_B_LT = "PAdES-B-LT"
@@ -123,7 +126,6 @@ def _signer(key, certificate, chain_asn1):
 
 def next_field_name(data: bytes) -> str:
     """The next free field name: Signature1 in an unsigned PDF, Signature2 after one, and so on."""
-    speedups.install()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
 
@@ -179,7 +181,6 @@ def sign_pdf(
     certificate is obtained, else B-T; TimestampUnavailable when the TSA does not answer (the
     caller then refuses to sign rather than silently lowering the level it was configured for).
     """
-    speedups.install()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
@@ -273,7 +274,6 @@ def validate_pdf(data: bytes, *, trust_roots) -> PdfCheck:
     Never raises on bad input: an unreadable or mangled file is `readable=False`, a broken
     signature is a check with `valid` or `intact` False. No network is used (no fetching).
     """
-    speedups.install()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -321,7 +321,6 @@ def detect_level(data: bytes) -> str:
     B-LT: a signature timestamp and revocation data in the document security store; B-T: a
     timestamp only; B-B otherwise ("" when the file carries no readable signature).
     """
-    speedups.install()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation.dss import DocumentSecurityStore
     from pyhanko.sign.validation.generic_cms import extract_tst_data_iter

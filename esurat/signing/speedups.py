@@ -1,5 +1,5 @@
-"""Two hot spots of pyHanko made faster (`install()`, called by esurat.signing.pades before it
-first uses pyHanko), with the same results.
+"""Two hot spots of pyHanko made faster (`install()`, called when esurat.signing.pades, the only
+module that uses pyHanko, is imported), with the same results.
 
 1. Reading a PDF hex string.
 
@@ -77,9 +77,10 @@ def install() -> None:
     from pyhanko.pdf_utils import generic
     from pyhanko.sign import attributes
 
-    if _original is None:
+    # Never take our own function for pyHanko's: its fallback would then call itself.
+    if generic.read_hex_string_from_stream is not _read_hex_string:
         _original = generic.read_hex_string_from_stream
         generic.read_hex_string_from_stream = _read_hex_string
-    if _original_ess is None:
+    if attributes.as_signing_certificate_v2 is not _signing_certificate_v2:
         _original_ess = attributes.as_signing_certificate_v2
         attributes.as_signing_certificate_v2 = _signing_certificate_v2

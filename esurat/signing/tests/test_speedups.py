@@ -1,8 +1,12 @@
 """The faster hex-string reader gives pyHanko's own results: value, position, errors."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfStreamError
 
@@ -56,21 +60,29 @@ def test_it_reads_from_the_middle_of_a_stream():
     assert data[stream.tell() :] == b" /Type /Sig"
 
 
-def test_it_is_installed_by_the_first_pdf_read_or_signed(monkeypatch):
-    from pyhanko.sign import attributes
-
-    from esurat.signing import pades
-
-    speedups.install()  # then put pyHanko's own functions back, as before any use
-    monkeypatch.setattr(generic, "read_hex_string_from_stream", speedups._original)
-    monkeypatch.setattr(attributes, "as_signing_certificate_v2", speedups._original_ess)
-    monkeypatch.setattr(speedups, "_original", None)
-    monkeypatch.setattr(speedups, "_original_ess", None)
-    pades.validate_pdf(b"%PDF-1.7 not really", trust_roots=[])
-    assert generic.read_hex_string_from_stream is speedups._read_hex_string
-    assert attributes.as_signing_certificate_v2 is speedups._signing_certificate_v2
-    speedups.install()  # twice: still the original underneath, no recursion
-    assert speedups._original is not speedups._read_hex_string
+def test_it_is_installed_when_the_module_that_uses_pyhanko_is_imported():
+    """In a fresh interpreter: importing esurat.signing.pades (which any signing or checking goes
+    through) puts both in place, and installing again keeps pyHanko's own underneath."""
+    script = (
+        "import django; django.setup()\n"
+        "from pyhanko.pdf_utils import generic\n"
+        "from pyhanko.sign import attributes\n"
+        "from esurat.signing import speedups\n"
+        "assert generic.read_hex_string_from_stream is not speedups._read_hex_string\n"
+        "import esurat.signing.pades\n"
+        "assert generic.read_hex_string_from_stream is speedups._read_hex_string\n"
+        "assert attributes.as_signing_certificate_v2 is speedups._signing_certificate_v2\n"
+        "speedups.install()  # twice: still the original underneath, no recursion\n"
+        "assert speedups._original is not speedups._read_hex_string\n"
+        "assert speedups._original_ess is not speedups._signing_certificate_v2\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "esurat.settings",
+           "ESURAT_VAR_DIR": str(settings.VAR_DIR)}  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, timeout=120, cwd=settings.BASE_DIR)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
 
 
 def test_the_signing_certificate_attribute_is_the_same_der_built_once_per_certificate(authority):
