@@ -294,11 +294,11 @@ def event_texts() -> dict[str, str]:
     }
 
 
-def _event_text(event: AuditEvent) -> str:
+def _event_text(event: AuditEvent, texts: dict[str, str]) -> str:
     d = event.data or {}
     if event.action == "letter.delivered":
         return _delivered_text(d.get("inboxes"))
-    text = event_texts().get(event.action, _("%(who)s: %(action)s."))
+    text = texts.get(event.action, _("%(who)s: %(action)s."))
     values = {"version": "", "name": "", "number": "", "inboxes": "", "recipient": "", **d}
     return text % {**values, "who": _who(event), "action": event.action}
 
@@ -323,7 +323,8 @@ def _timeline(letter: Letter, *, insider: bool) -> list[dict]:
     events = AuditEvent.objects.filter(letter=letter).select_related("acting_for").order_by("seq")
     if not insider:
         events = events.exclude(action__in=DRAFTING_EVENTS)
-    return [{"at": e.at, "action": e.action, "text": _event_text(e),
+    texts = event_texts()  # once per timeline, not once per event
+    return [{"at": e.at, "action": e.action, "text": _event_text(e, texts),
              "note": (e.data or {}).get("note", "")} for e in events]  # fmt: skip
 
 
