@@ -1,10 +1,6 @@
 """The web process's start-up: what esurat.wsgi freezes for the garbage collector."""
 
-import os
-import subprocess
-import sys
-
-from django.conf import settings
+from esurat.tests.tools import fresh_python
 
 
 def test_the_wsgi_module_freezes_django_the_views_and_the_pdf_stack():
@@ -16,13 +12,9 @@ def test_the_wsgi_module_freezes_django_the_views_and_the_pdf_stack():
         "assert 'weasyprint' in sys.modules and 'esurat.letters.views.lists' in sys.modules\n"
         "print(frozen)\n"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "esurat.settings",
-           "ESURAT_VAR_DIR": str(settings.VAR_DIR)}  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, timeout=120, cwd=settings.BASE_DIR)  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    frozen = fresh_python(script)
     # Django, the URLconf, every view and WeasyPrint: well over 100,000 objects.
-    assert int(result.stdout.strip()) > 100_000
+    assert int(frozen.strip()) > 100_000
 
 
 def test_warm_and_freeze_keeps_new_objects_collectable():

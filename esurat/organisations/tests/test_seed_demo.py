@@ -145,14 +145,9 @@ def test_with_the_default_provider_the_demo_letters_are_signed_pdfs(db, settings
 
 def test_the_default_signing_provider_is_local():
     """A fresh deployment signs PAdES with its own CA unless configured otherwise."""
-    import os
-    import subprocess
-    import sys
+    from esurat.tests.tools import fresh_python
 
-    env = {k: v for k, v in os.environ.items() if k not in ("SIGNING_PROVIDER", "DEBUG")}
-    env["DJANGO_SETTINGS_MODULE"] = "esurat.settings"
     code = "import django; django.setup(); from django.conf import settings; " \
            "print(settings.SIGNING_PROVIDER)"  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)  # fmt: skip
-    assert out.stdout.strip() == "local"
+    out = fresh_python(code, without=("SIGNING_PROVIDER", "DEBUG"))
+    assert out.strip() == "local"

@@ -1,16 +1,13 @@
 """The faster hex-string reader gives pyHanko's own results: value, position, errors."""
 
 import io
-import os
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfStreamError
 
 from esurat.signing import speedups
+from esurat.tests.tools import fresh_python
 
 CASES = [
     b"<>",
@@ -77,12 +74,7 @@ def test_it_is_installed_when_the_module_that_uses_pyhanko_is_imported():
         "assert speedups._original_ess is not speedups._signing_certificate_v2\n"
         "print('ok')\n"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "esurat.settings",
-           "ESURAT_VAR_DIR": str(settings.VAR_DIR)}  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, timeout=120, cwd=settings.BASE_DIR)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    assert fresh_python(script).strip() == "ok"
 
 
 def test_the_signing_certificate_attribute_is_the_same_der_built_once_per_certificate(authority):
