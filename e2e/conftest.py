@@ -108,6 +108,45 @@ def city(live_server, transactional_db, settings, tmp_path, monkeypatch):
     _audit_triggers(on=False)
 
 
+# --- the live server ---------------------------------------------------------------------------
+
+
+def _serialise_requests_on_a_shared_connection() -> None:
+    """With SQLite's in-memory test database, every request thread of the live server uses the
+    test's one connection (`connections_override`); two requests at once (a page and an htmx
+    search) then use it concurrently and SQLite answers "bad parameter or other API misuse".
+    On a shared connection each request, response body included, is handled under one lock
+    (not each HTTP connection: the browser keeps those open); PostgreSQL (a connection per
+    thread, nothing shared) keeps serving them in parallel."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    lock = threading.Lock()
+
+    class Server(ThreadedWSGIServer):
+        def set_app(self, application):
+            if not self.connections_override:
+                return super().set_app(application)
+
+            def one_at_a_time(environ, start_response):
+                with lock:
+                    response = application(environ, start_response)
+                    try:
+                        return [b"".join(response)]
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+
+            return super().set_app(one_at_a_time)
+
+    LiveServerThread.server_class = Server
+
+
+_serialise_requests_on_a_shared_connection()
+
+
 # --- the browser -------------------------------------------------------------------------------
 
 
