@@ -5,17 +5,48 @@ by their slug and classifications by their code; never by a database id.
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from esurat.letters.models import Letter, Security, Urgency
 
 
 def ip_of(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+def named_enum(choices, name: str):
+    """`choices` (a TextChoices) under a name of its own, inline in the schema. ninja files every
+    enum under its class name, so Letter.State and Dispatch.State would both be "State" and one
+    would replace the other in the served schema."""
+    schema = {"title": name, "type": "string", "enum": list(choices.values)}
+    return Annotated[choices, WithJsonSchema(schema)]
+
+
+def inline_json_schema(schema: type[Schema]) -> dict:
+    """The model's JSON schema with its $defs written in place: a request body documented by hand
+    (openapi_extra) must not point at #/$defs/…, which does not exist in the served document."""
+    body = schema.model_json_schema()
+    defs = body.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline({**defs[ref.removeprefix("#/$defs/")],
+                               **{k: v for k, v in node.items() if k != "$ref"}})  # fmt: skip
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(body)
+
+
+LetterState = named_enum(Letter.State, "LetterState")
 
 
 class Error(Schema):
@@ -80,7 +111,7 @@ class UserOut(Schema):
     email: str
 
 
-class CountersOut(Schema):
+class LetterCountersOut(Schema):
     unread: int
     to_review: int
     to_sign: int
@@ -93,7 +124,7 @@ class MeOut(Schema):
     time_zone: str | None
     seats: list[SeatOut]
     roles: list[str]
-    counters: CountersOut
+    counters: LetterCountersOut
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -123,7 +154,7 @@ class InboxPage(Schema):
 class LetterSummaryOut(Schema):
     code: UUID
     subject: str
-    state: Letter.State
+    state: LetterState
     number: str
     letter_date: datetime.date | None
     kind: str
@@ -202,7 +233,7 @@ class CoSignatoryOut(Schema):
 class LetterOut(Schema):
     code: UUID
     origin: str
-    state: Letter.State
+    state: LetterState
     kind: LetterKindOut
     classification: ClassificationOut
     security: Security

@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
-from esurat.api.schemas import Error, PositionRef, ValidationErrors, ip_of
+from esurat.api.schemas import Error, PositionRef, ValidationErrors, inline_json_schema, ip_of
 from esurat.dispositions import actions, selectors
 from esurat.dispositions.access import (
     access_disposition,
@@ -64,7 +64,7 @@ class PageOut(Schema):
     next_cursor: str | None
 
 
-class CountersOut(Schema):
+class DispositionCountersOut(Schema):
     received: int
     unread: int
     given: int
@@ -122,7 +122,7 @@ def _body(request, schema: type[Schema]):
 
 def _documented(schema: type[Schema]) -> dict:
     return {
-        "requestBody": {"content": {"application/json": {"schema": schema.model_json_schema()}}}
+        "requestBody": {"content": {"application/json": {"schema": inline_json_schema(schema)}}}
     }
 
 
@@ -151,7 +151,7 @@ def disposition_list(request, box: str = "received", after: str | None = None):
             "next_cursor": page.next_cursor}  # fmt: skip
 
 
-@router.get("/counters", response=CountersOut, url_name="disposition_counters")
+@router.get("/counters", response=DispositionCountersOut, url_name="disposition_counters")
 def disposition_counters(request):
     """Open received, unread, open given, awaiting approval, overdue."""
     return selectors.counters(request.auth)
