@@ -380,8 +380,13 @@ def letter_attachment_add(request, code: UUID, file: File[UploadedFile]):
     return 201, _attachment_out(attachment)
 
 
+FILE_OUT = {"responses": {200: {"description": "The file, as an attachment to save", "content": {
+    t: {"schema": {"type": "string", "format": "binary"}}
+    for t in ("application/pdf", "image/jpeg", "image/png")}}}}  # fmt: skip
+
+
 @router.get("/attachments/{uuid:code}", url_name="attachment_download",
-            response={200: None, 404: Error})  # fmt: skip
+            response={200: None, 404: Error}, openapi_extra=FILE_OUT)  # fmt: skip
 def attachment_download(request, code: UUID):
     """The attached file itself, for anyone who may read its letter."""
     attachment = _access_attachment(request, code)
