@@ -10,7 +10,6 @@ missing. Errors are {"detail": ...}: a sentence, or a list of field errors for 4
 ninja's interactive docs page loads its scripts from a CDN, so it is switched off (docs_url).
 """
 
-
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
