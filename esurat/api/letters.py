@@ -17,9 +17,16 @@ from pydantic import Field
 from esurat.api import schemas
 from esurat.api.reference import agency_ref, position_ref
 from esurat.api.schemas import Error, ip_of
-from esurat.audit.models import AuditEvent
 from esurat.letters import actions, selectors
-from esurat.letters.access import Action, access_letter, allowed_actions, seat_for_action
+from esurat.letters.access import (
+    Action,
+    access_letter,
+    allowed_actions,
+    is_drafting_insider,
+    seat_for_action,
+    timeline_visible_to,
+    versions_visible_to,
+)
 from esurat.letters.models import (
     Attachment,
     Classification,
@@ -87,11 +94,16 @@ def _name(user) -> str | None:
 
 
 def letter_out(user, letter: Letter) -> dict:
-    """Everything about one letter the caller may see (they were checked by access_letter)."""
-    steps = list(
-        letter.review_steps.select_related("position__agency", "acted_by").order_by(
-            "round", "order"
+    """Everything about one letter the caller may see (they were checked by access_letter). The
+    review chain and its notes are for the drafting chain only, as on the letter page."""
+    steps = (
+        list(
+            letter.review_steps.select_related("position__agency", "acted_by").order_by(
+                "round", "order"
+            )
         )
+        if is_drafting_insider(user, letter)
+        else []
     )
     recipients = letter.recipients.select_related("position__agency", "agency")
     signatures = letter.signatures.select_related("position__agency", "user")
@@ -474,23 +486,27 @@ def letter_withdraw(request, code: UUID):
 @router.get("/letters/{uuid:code}/versions", response=list[schemas.VersionOut],
             url_name="letter_versions")  # fmt: skip
 def letter_versions(request, code: UUID):
-    """Every saved version of the letter's content, oldest first."""
+    """The saved versions of the letter's content, oldest first: every draft for the drafting
+    chain, only the signed version for anyone else (esurat.letters.access.versions_visible_to)."""
     letter = _access(request, code)
+    rows = versions_visible_to(request.auth, letter).select_related("created_by")
     return [{"number": v.number, "subject": v.subject, "body": v.body,
              "created_by": v.created_by.get_full_name(), "created_at": v.created_at,
-             "note": v.note} for v in letter.versions.select_related("created_by")]  # fmt: skip
+             "note": v.note} for v in rows]  # fmt: skip
 
 
 @router.get("/letters/{uuid:code}/timeline", response=list[schemas.EventOut],
             url_name="letter_timeline")  # fmt: skip
 def letter_timeline(request, code: UUID):
-    """The letter's audit events in order: who did what, acting for whom, when."""
+    """The letter's audit events in order: who did what, acting for whom, when. How the letter
+    was drafted (return notes, paraf) is shown to its drafting chain only, as on the letter page
+    (esurat.letters.access.timeline_visible_to)."""
     letter = _access(request, code)
-    events = AuditEvent.objects.filter(letter=letter).select_related("acting_for__agency")
+    events = timeline_visible_to(request.auth, letter).select_related("acting_for__agency")
     return [{"seq": e.seq, "at": e.at, "action": e.action,
              "actor": e.actor_name if e.actor_id else "e-Surat",
              "acting_for": position_ref(e.acting_for), "acting_as": e.acting_as,
-             "data": e.data or {}} for e in events.order_by("seq")]  # fmt: skip
+             "data": e.data or {}} for e in events]  # fmt: skip
 
 
 RECEIPTS_LIMIT = 1000

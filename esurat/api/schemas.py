@@ -263,8 +263,12 @@ class LetterOut(Schema):
     sender_date: datetime.date | None
     received_on: datetime.date | None
     recipients: list[RecipientOut]
-    reviewers: list[PositionRef] = Field(description="The planned review chain, in order")
-    review_steps: list[ReviewStepOut] = Field(description="Every paraf of every review round")
+    reviewers: list[PositionRef] = Field(
+        description="The planned review chain, in order (empty for all but the drafting chain)"
+    )
+    review_steps: list[ReviewStepOut] = Field(
+        description="Every paraf of every review round (empty for all but the drafting chain)"
+    )
     signatures: list[SignatureOut]
     attachments: list[AttachmentOut]
     allowed_actions: list[str] = Field(
