@@ -144,6 +144,9 @@ class InboxItemOut(Schema):
     recipient_kind: Literal["to", "cc"]
     delivered_at: datetime.datetime
     read_at: datetime.datetime | None
+    agenda_number: str | None = Field(
+        description="The incoming agenda number in the book of the inbox's agency, once registered"
+    )
 
 
 class InboxPage(Schema):
@@ -184,11 +187,19 @@ class NeedsActionOut(Schema):
 # --- one letter ----------------------------------------------------------------------------------
 
 
+class ExternalPartyOut(Schema):
+    code: UUID
+    name: str
+    email: str = Field(description="Letters are e-mailed here; without it they go on paper")
+    address: str
+
+
 class RecipientOut(Schema):
     kind: Literal["to", "cc"]
     target: str
     position: PositionRef | None
     agency: AgencyRef | None
+    external: ExternalPartyOut | None = Field(description="For target=external")
     label: str
 
 
@@ -223,6 +234,13 @@ class AttachmentOut(Schema):
     size: int
     sha256: str
     uploaded_at: datetime.datetime
+
+
+class RegistrationOut(Schema):
+    agency: str
+    direction: Literal["in", "out"]
+    agenda_number: str
+    registered_at: datetime.datetime
 
 
 class CoSignatoryOut(Schema):
@@ -271,6 +289,10 @@ class LetterOut(Schema):
     )
     signatures: list[SignatureOut]
     attachments: list[AttachmentOut]
+    registrations: list[RegistrationOut] = Field(
+        description="The letter's agenda numbers in the books of the agencies you hold a position "
+        "in or keep the registry of (incoming for a received letter, outgoing for a sent one)"
+    )
     allowed_actions: list[str] = Field(
         description="What the caller may do now: view, edit, submit, withdraw, review, sign "
         "(sign also allows return), view_receipts"
@@ -305,13 +327,6 @@ class ReceiptOut(Schema):
     read_as: str
 
 
-class RegistrationOut(Schema):
-    agency: str
-    direction: Literal["in", "out"]
-    agenda_number: str
-    registered_at: datetime.datetime
-
-
 class ReceiptsOut(Schema):
     delivered: int
     read: int
@@ -324,9 +339,21 @@ class ReceiptsOut(Schema):
 
 class RecipientIn(Schema):
     kind: Literal["to", "cc"] = "to"
-    target: Literal["position", "agency", "agency_all", "government_all"]
+    target: Literal["position", "agency", "agency_all", "government_all", "external"]
     position: UUID | None = Field(None, description="For target=position")
     agency: UUID | None = Field(None, description="For target=agency or agency_all")
+    external: UUID | None = Field(
+        None, description="For target=external: an outside party of GET /external-parties"
+    )
+    name: str = Field(
+        "", max_length=300,
+        description="For target=external without `external`: the outside party's name; found in "
+        "the government's directory by name, or added to it",
+    )  # fmt: skip
+    email: str = Field(
+        "", max_length=254,
+        description="With `name`: where the signed letter is e-mailed (on paper without it)",
+    )  # fmt: skip
 
 
 class LetterIn(Schema):

@@ -193,6 +193,14 @@ def versions_visible_to(user, letter: Letter, *, insider: bool | None = None):
     return versions.filter(number=letter.version)
 
 
+def registrations_visible_to(user, letter: Letter):
+    """The letter's entries in agenda books (its agenda numbers) that this user may read (already
+    allowed to read the letter): those of the agencies they hold a seat in or keep the registry
+    of. Another agency's agenda number is that agency's own business."""
+    agency_ids = clerk_agency_ids(user) | {s.position.agency_id for s in seats_of(user)}
+    return letter.registrations.filter(agency_id__in=agency_ids).order_by("direction", "pk")
+
+
 def current_review_step(letter: Letter) -> ReviewStep | None:
     if letter.state != Letter.State.IN_REVIEW:
         return None

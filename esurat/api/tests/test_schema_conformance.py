@@ -267,14 +267,16 @@ def _documents(a: Api, city):
         a.who("kadis.kominfo"),
         a.who("agendaris.kominfo"),
     )
-    to = [{"kind": "to", "target": "agency", "agency": str(city.agencies[PUPR].code)}]
+    to = [
+        {"kind": "to", "target": "agency", "agency": str(city.agencies[PUPR].code)},
+        {"kind": "to", "target": "external", "external": str(paper.code)},
+        {"kind": "cc", "target": "external", "name": mailed.name, "email": mailed.email},
+    ]
+    a.call(drafter, "get", "/external-parties", {"q": "jalan"}, expect=200)
+    a.call(drafter, "get", "/external-parties", {"limit": 0}, expect=422)
     code = a.call(drafter, "post", "/letters", _letter_in(city, reviewers=[], recipients=to),
                   expect=201).json()["code"]  # fmt: skip
     letter = Letter.objects.get(code=code)
-    from esurat.letters.models import Recipient
-
-    Recipient.objects.create(letter=letter, kind="to", target="external", external=paper, order=5)
-    Recipient.objects.create(letter=letter, kind="cc", target="external", external=mailed, order=6)
     a.call(drafter, "post", f"/letters/{code}/submit", expect=200)
     a.call(signatory, "post", f"/letters/{code}/sign", {"password": "pw"}, expect=200)
     a.call(drafter, "get", f"/letters/{code}/deliveries", expect=200)
@@ -304,6 +306,14 @@ def _documents(a: Api, city):
     a.call(clerk, "get", f"/dispatches/{notice.code}/notice", expect=200)
     a.call(drafter, "post", f"/letters/{code}/correction", expect=201)
     a.call(drafter, "post", f"/letters/{code}/correction", expect=200)
+
+    letter.refresh_from_db()
+    a.call(clerk, "get", "/number-register", {"year": letter.letter_date.year}, expect=200)
+    a.call(clerk, "get", "/number-register", {"page": 0}, expect=422)
+    a.call(drafter, "get", "/number-register", expect=404)
+    a.call(clerk, "get", "/agenda-book", {"direction": "out"}, expect=200)
+    a.call(clerk, "get", "/agenda-book", {"direction": "x"}, expect=422)
+    a.call(drafter, "get", "/agenda-book", expect=404)
 
 
 def _dispositions(a: Api, city, code):
@@ -338,6 +348,9 @@ def _dispositions(a: Api, city, code):
              "files": [SimpleUploadedFile("hasil.pdf", PDF, content_type="application/pdf")]}  # fmt: skip
     a.call(kabid, "post", f"{D}/{given['code']}/follow-up", files=files, expect=201)
     a.call(head, "post", f"{D}/{given['code']}/follow-up", files={"text": "x"}, expect=409)
+    (report,) = a.call(head, "get", f"{D}/{given['code']}", expect=200).json()["follow_ups"]
+    a.call(head, "get", f"{D}/{given['code']}/files/{report['attachments'][0]['code']}", expect=200)
+    a.call(head, "get", f"{D}/{given['code']}/files/{uuid.uuid4()}", expect=404)
     a.unreadable(head, "post", f"{D}/{given['code']}/reopen")
     a.call(head, "post", f"{D}/{given['code']}/reopen", {"note": "Kurang"}, expect=200)
 
