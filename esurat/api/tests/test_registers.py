@@ -37,6 +37,9 @@ def test_it_shows_the_books_to_the_agencys_clerks_only(client, city, sent, usern
         if status == 404:
             assert response.json() == {"detail": "Not found."}
     assert client.get("/api/v1/number-register").status_code == 401
+    assert client.get("/api/v1/agenda-book").status_code == 401
+    assert who.post("/number-register").status_code == 405
+    assert who.post("/agenda-book").status_code == 405
 
 
 def test_it_lists_the_number_register_of_the_clerks_agency(client, city, sent):
