@@ -93,6 +93,7 @@ POLICY: dict[str, Rule] = {
     "api:disposition_discard": disposition("POST"),
     "api:disposition_reopen": disposition("POST"),
     "api:disposition_follow_up": disposition("POST"),
+    "api:disposition_follow_up_file": disposition(),
     # The REST API (esurat/api/): a session or a personal token; anonymous callers get 401.
     "api:api-root": Rule("public"),
     "api:openapi-json": Rule("public"),
@@ -103,6 +104,7 @@ POLICY: dict[str, Rule] = {
     "api:agency_list": LOGIN_GET,
     "api:letter_kind_list": LOGIN_GET,
     "api:classification_search": LOGIN_GET,
+    "api:external_party_search": LOGIN_GET,
     "api:letter_inbox": LOGIN_GET,
     "api:letter_outbox": LOGIN_GET,
     "api:letter_drafts": LOGIN_GET,
@@ -138,6 +140,9 @@ POLICY: dict[str, Rule] = {
     "api:letter_verification": Rule("public"),
     "api:dispatch_book": CLERK_GET,
     "api:dispatch_detail": CLERK_GET,
+    # The registry clerk's books, read-only (esurat/api/registers.py), as the screens allow.
+    "api:number_register": CLERK_GET,
+    "api:agenda_book": CLERK_GET,
     "api:dispatch_printed": Rule("clerk", ("POST",)),
     "api:dispatch_record": Rule("clerk", ("POST",)),
     "api:dispatch_retry": Rule("clerk", ("POST",)),

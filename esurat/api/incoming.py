@@ -90,7 +90,7 @@ def _form(request) -> RegisterIn:
 
 
 def _documented(schema: type[Schema], media: str = "application/json") -> dict:
-    body = schema.model_json_schema()
+    body = schemas.inline_json_schema(schema)
     if media == "multipart/form-data":
         body["properties"]["scan"] = {
             "type": "array", "items": {"type": "string", "format": "binary"},
