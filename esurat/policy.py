@@ -146,6 +146,10 @@ POLICY: dict[str, Rule] = {
     # Incoming letters (esurat/letters/views/incoming.py).
     "letters:incoming": CLERK_GET,
     "letters:incoming_register": CLERK_FORM,
+    "letters:incoming_scan_upload": Rule("clerk", ("POST",)),
+    "letters:incoming_scan_status": CLERK_GET,
+    "letters:incoming_scan_file": CLERK_GET,
+    "letters:incoming_scan_discard": Rule("clerk", ("POST",)),
     "letters:incoming_duplicates": CLERK_GET,
     "letters:incoming_senders": CLERK_GET,
     "letters:incoming_detail": letter(Action.VIEW),
