@@ -4,8 +4,8 @@ import re
 import uuid
 
 from django import forms
-from django.db import models
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from esurat.letters.models import Classification, Letter, LetterKind, Security, Urgency
