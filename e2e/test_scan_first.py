@@ -34,7 +34,8 @@ def test_scan_first(city, open_page, live_server, shoot):
     assert upload.state == "done" and upload.source == "ocr", upload.error
 
     status = clerk.locator("#scan-status")
-    status.get_by_text(t("The scan was read.").rstrip("."), exact=False).wait_for()
+    read = "The scan was read. The marked fields were filled in from it: check each against the "
+    status.get_by_text(t(read + "paper, correct it if needed, and fill in the rest.")).wait_for()
     read_number = clerk.locator("#id_sender_number").input_value()
     assert read_number.startswith("005/123/DISKOMINFO"), read_number  # OCR may misread a letter
     assert clerk.locator("#id_subject").input_value() == SUBJECT
