@@ -29,7 +29,7 @@ def test_scan_first(city, open_page, live_server, shoot):
     # The worker reads the scan (tests run tasks at once, after the upload commits): OCR takes
     # a few seconds.
     with clerk.expect_navigation(url=re.compile(r"\?scan=[0-9a-f-]{36}$"), timeout=120_000):
-        clerk.get_by_role("button", name=t("Upload and read the scan")).click()
+        clerk.get_by_role("button", name=t("Upload and read the scan")).click(timeout=120_000)
     upload = IncomingScan.objects.get()
     assert upload.state == "done" and upload.source == "ocr", upload.error
 
