@@ -198,3 +198,14 @@ def test_it_answers_what_the_openapi_schema_documents(client, city, clerk):
     assert set(correct["responses"]) >= {"200", "404", "409", "422"}
     refused = clerk.delete(f"{SCANS}/{code}")
     _matches(documented(SCANS + "/{code}", "delete", 409), refused.json(), components, "409")
+
+
+@pytest.mark.django_db
+def test_it_points_a_patch_of_an_incoming_letter_to_the_incoming_endpoint(client, city, clerk):
+    scan = SimpleUploadedFile("surat.pdf", text_pdf(), content_type="application/pdf")
+    code = client.post(API + "/incoming/", {**_fields(city), "scan": scan},
+                       headers=clerk.headers).json()["code"]  # fmt: skip
+    response = clerk.patch(f"/letters/{code}", {"subject": "Lain"})
+    assert response.status_code == 409
+    assert "PATCH /api/v1/incoming/{code}" in response.json()["detail"]
+    assert clerk.patch(f"/incoming/{code}", {"subject": "Lain"}).status_code == 200
