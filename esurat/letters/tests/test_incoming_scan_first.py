@@ -305,3 +305,30 @@ def test_it_serves_the_uploaded_scan_to_its_clerk(clerk, queue):
     response = clerk.get(reverse("letters:incoming_scan_file", args=[row.code]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == text_pdf()
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even `except Exception` handlers."""
+
+
+@pytest.mark.django_db
+def test_it_reads_an_upload_again_after_the_worker_was_killed_midway(
+    clerk, city, queue, monkeypatch, settings
+):
+    row = _upload(clerk)
+    real_read = ocr.read_pdf
+
+    def killed(path, **kwargs):
+        real_read(path, **kwargs)
+        raise Killed
+
+    monkeypatch.setattr(ocr, "read_pdf", killed)
+    with pytest.raises(Killed):
+        read_incoming_scan.call(str(row.code))
+    row.refresh_from_db()
+    assert (row.state, row.text, row.proposal) == ("running", "", {})
+    monkeypatch.setattr(ocr, "read_pdf", real_read)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    call_command("requeue_scans", minutes=-1)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("done", 2) and row.proposal["subject"] == SUBJECT
