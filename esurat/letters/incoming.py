@@ -229,8 +229,9 @@ def _take_over_upload(letter: Letter, row: IncomingScan, user, now) -> Attachmen
         pages=row.pages if done else 0, proposal=row.proposal if done else {},
         applied_at=now if done else None,
     )  # fmt: skip
-    row.letter, row.file = letter, ""
-    row.save(update_fields=["letter", "file", "updated_at"])
+    # The text now belongs to the letter, under its own access rules (a secret letter's too).
+    row.letter, row.file, row.text, row.proposal = letter, "", "", {}
+    row.save(update_fields=["letter", "file", "text", "proposal", "updated_at"])
     if not done:
         _enqueue_reading(letter)
     return attachment

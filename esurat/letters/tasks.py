@@ -86,8 +86,8 @@ def read_incoming_scan(scan_code: str) -> str:
 def _finish_upload(pk: int, *, state: str, **fields) -> str:
     """Write the outcome in one write, unless the row is gone or already read."""
     row = IncomingScan.objects.select_for_update().filter(pk=pk).first()
-    if row is None:
-        return "missing"
+    if row is None or row.letter_id is not None:
+        return "missing"  # discarded, or registered: the text now belongs to the letter
     if row.state == IncomingScan.State.DONE:
         return row.state
     row.state, row.error = state, fields.pop("error", "")

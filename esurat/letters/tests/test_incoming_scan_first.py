@@ -332,3 +332,17 @@ def test_it_reads_an_upload_again_after_the_worker_was_killed_midway(
     call_command("requeue_scans", minutes=-1)
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("done", 2) and row.proposal["subject"] == SUBJECT
+
+
+@pytest.mark.django_db
+def test_it_sends_a_secret_letter_to_the_head_and_keeps_its_text_from_the_clerk(clerk, city, queue):
+    row = _upload(clerk)
+    read_incoming_scan.call(str(row.code))
+    response = clerk.post(REGISTER, _form(city, row, security="R"))
+    assert response.status_code == 302 and response["Location"] == "/letters/incoming/"
+    letter = Letter.objects.get()
+    assert letter.is_narrow and LetterText.objects.get(letter=letter).proposal["subject"]
+    row.refresh_from_db()
+    assert (row.letter, row.text, row.proposal) == (letter, "", {})
+    again = clerk.get(f"{REGISTER}?scan={row.code}")
+    assert again.status_code == 302 and again["Location"] == "/letters/incoming/"

@@ -182,10 +182,14 @@ def register(request):
     upload = _upload_of(request)
     if upload is not None and upload.letter_id is not None:
         messages.info(request, _("This scan has already been registered."))
+        if upload.letter.is_narrow:  # a secret letter went to the head unopened
+            return redirect("letters:incoming")
         return redirect("letters:incoming_detail", code=upload.letter.code)
     initial = {**_proposal_initial(upload), "upload": upload.code if upload else None}
     form = RegisterIncomingForm(request.POST or None, request.FILES or None, agencies=agencies,
                                 government=request.user.government, initial=initial)  # fmt: skip
+    if upload is not None and "agency" in form.fields:
+        del form.fields["agency"]  # the scan was uploaded for one agency: its registry
     taken, duplicates = None, []
     if request.method == "POST":
         valid = form.is_valid()
