@@ -80,3 +80,40 @@ def test_scan_first(city, open_page, live_server, shoot):
     clerk.goto(f"{url}/letters/incoming/new/?scan={upload.code}")
     clerk.wait_for_url(re.compile(rf"/letters/incoming/{letter.code}/$"))
     assert Letter.objects.count() == 1
+
+
+def test_scan_first_fills_only_what_was_not_typed_while_reading(
+    city, open_page, live_server, shoot, settings
+):
+    """The worker is slow: the page says the scan is being read and polls; the clerk types the
+    subject meanwhile; once read, only the empty fields are filled in, and the subject stays."""
+    from django.tasks import task_backends
+
+    from esurat.letters.tasks import read_incoming_scan
+    from esurat.letters.tests.incoming_factories import text_pdf
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    task_backends["default"].clear()
+    url = live_server.url
+    clerk = open_page(phone=True)
+    login(clerk, url, "agendaris.kominfo")
+    clerk.goto(f"{url}/letters/incoming/new/")
+    clerk.locator("#id_scan").set_input_files(
+        files=[{"name": "surat-bappeda.pdf", "mimeType": "application/pdf", "buffer": text_pdf()}]
+    )
+    clerk.get_by_role("button", name=t("Upload and read the scan")).click()
+    clerk.wait_for_url(re.compile(r"\?scan=[0-9a-f-]{36}$"))
+    being_read = "The scan is being read. You can fill in the form meanwhile: what you type is "
+    clerk.get_by_text(t(being_read + "kept, and only empty fields will be filled in.")).wait_for()
+    clerk.locator("#id_subject").fill("Permohonan data (diketik petugas)")
+    shoot(clerk, "phone-being-read")
+    # The worker reads the scan just after a poll (the page asks every 3 s), so the two never
+    # share the test database's one connection at the same moment.
+    with clerk.expect_response(lambda r: "/status/" in r.url):
+        pass
+    assert read_incoming_scan.call(str(IncomingScan.objects.get().code)) == "done"
+    clerk.locator("#fld-sender_number [data-proposed]").wait_for(timeout=15_000)
+    assert clerk.locator("#id_sender_number").input_value() == "050/77/BAPPEDA/X/2026"
+    assert clerk.locator("#id_subject").input_value() == "Permohonan data (diketik petugas)"
+    assert clerk.locator("#fld-subject [data-proposed]").count() == 0
+    shoot(clerk, "phone-filled-after-reading")
