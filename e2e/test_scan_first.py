@@ -92,11 +92,11 @@ def test_scan_first_fills_only_what_was_not_typed_while_reading(
     from esurat.letters.tasks import read_incoming_scan
     from esurat.letters.tests.incoming_factories import text_pdf
 
+    url = live_server.url
+    clerk = open_page()
+    login(clerk, url, "agendaris.kominfo")
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     task_backends["default"].clear()
-    url = live_server.url
-    clerk = open_page(phone=True)
-    login(clerk, url, "agendaris.kominfo")
     clerk.goto(f"{url}/letters/incoming/new/")
     clerk.locator("#id_scan").set_input_files(
         files=[{"name": "surat-bappeda.pdf", "mimeType": "application/pdf", "buffer": text_pdf()}]
@@ -106,7 +106,7 @@ def test_scan_first_fills_only_what_was_not_typed_while_reading(
     being_read = "The scan is being read. You can fill in the form meanwhile: what you type is "
     clerk.get_by_text(t(being_read + "kept, and only empty fields will be filled in.")).wait_for()
     clerk.locator("#id_subject").fill("Permohonan data (diketik petugas)")
-    shoot(clerk, "phone-being-read")
+    shoot(clerk, "being-read")
     # The worker reads the scan just after a poll (the page asks every 3 s), so the two never
     # share the test database's one connection at the same moment.
     with clerk.expect_response(lambda r: "/status/" in r.url):
@@ -116,4 +116,4 @@ def test_scan_first_fills_only_what_was_not_typed_while_reading(
     assert clerk.locator("#id_sender_number").input_value() == "050/77/BAPPEDA/X/2026"
     assert clerk.locator("#id_subject").input_value() == "Permohonan data (diketik petugas)"
     assert clerk.locator("#fld-subject [data-proposed]").count() == 0
-    shoot(clerk, "phone-filled-after-reading")
+    shoot(clerk, "filled-after-reading")
