@@ -346,3 +346,10 @@ def test_it_sends_a_secret_letter_to_the_head_and_keeps_its_text_from_the_clerk(
     assert (row.letter, row.text, row.proposal) == (letter, "", {})
     again = clerk.get(f"{REGISTER}?scan={row.code}")
     assert again.status_code == 302 and again["Location"] == "/letters/incoming/"
+
+
+@pytest.mark.django_db
+def test_it_takes_a_malformed_agency_code_for_the_clerks_own_agency(clerk, city, queue):
+    response = clerk.post(UPLOAD, {"scan": upload(text_pdf()), "agency": "not-a-code"})
+    assert response.status_code == 302
+    assert IncomingScan.objects.get().agency == city.agencies["Diskominfo"]

@@ -223,7 +223,11 @@ def register(request):
 def upload_scan(request):
     """Scan first: keep the checked scan, have it read, and open the form for it."""
     agencies = _clerk_agencies(request)
-    agency = agencies.filter(code=request.POST.get("agency") or None).first() or agencies.first()
+    try:
+        agency = agencies.filter(code=request.POST.get("agency") or None).first()
+    except ValidationError:  # not a UUID
+        agency = None
+    agency = agency or agencies.first()
     try:
         scan = scans.prepare_scan(request.FILES.getlist("scan"))
         upload = incoming.do_upload_incoming_scan(user=request.user, agency=agency, scan=scan,
