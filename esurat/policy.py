@@ -129,6 +129,10 @@ POLICY: dict[str, Rule] = {
     "api:incoming_detail": letter(Action.VIEW),
     "api:incoming_proposal": letter(Action.CORRECT),
     "api:incoming_send": letter(Action.ROUTE, "POST"),
+    "api:incoming_correct": letter(Action.CORRECT, "PATCH"),
+    "api:incoming_scan_upload": Rule("clerk", ("POST",)),
+    "api:incoming_scan_detail": CLERK_GET,
+    "api:incoming_scan_discard": Rule("clerk", ("DELETE",)),
     "api:incoming_file": letter(Action.ROUTE, "POST"),
     # The letter as a document over the API (esurat/api/documents.py), over the same functions as
     # the screens: revoke / correction check the seat in esurat/signing/actions.py, deliveries are
@@ -151,6 +155,10 @@ POLICY: dict[str, Rule] = {
     # Incoming letters (esurat/letters/views/incoming.py).
     "letters:incoming": CLERK_GET,
     "letters:incoming_register": CLERK_FORM,
+    "letters:incoming_scan_upload": Rule("clerk", ("POST",)),
+    "letters:incoming_scan_status": CLERK_GET,
+    "letters:incoming_scan_file": CLERK_GET,
+    "letters:incoming_scan_discard": Rule("clerk", ("POST",)),
     "letters:incoming_duplicates": CLERK_GET,
     "letters:incoming_senders": CLERK_GET,
     "letters:incoming_detail": letter(Action.VIEW),

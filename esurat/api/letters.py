@@ -267,6 +267,9 @@ def _seat(user, letter: Letter, action: Action):
     seat = seat_for_action(user, letter, action)
     if seat is not None:
         return seat
+    if action == Action.EDIT and letter.origin == Letter.Origin.REGISTERED:
+        raise actions.ActionRefused(_("An incoming letter's sender, number, date and subject are "
+                                      "corrected with PATCH /api/v1/incoming/{code}."))  # fmt: skip
     drafter_only = (Action.EDIT, Action.SUBMIT, Action.WITHDRAW)
     if action in drafter_only and letter.is_editable:
         raise actions.ActionRefused(_("Only the drafter can do this."))

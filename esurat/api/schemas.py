@@ -414,3 +414,47 @@ class SignIn(Schema):
 
 class ReturnIn(Schema):
     note: str = Field(min_length=1, max_length=5000)
+
+
+# --- incoming letters, scan first (esurat/api/incoming.py) -----------------------------------------
+
+
+class IncomingProposalOut(Schema):
+    """What the text of a scan proposes; "" where nothing was found (or not read yet)."""
+
+    sender: str = ""
+    sender_number: str = ""
+    sender_date: str = Field("", description="ISO date, or empty")
+    subject: str = ""
+
+
+class ScanUploadOut(Schema):
+    """A scan uploaded before its letter is registered, and how its reading goes."""
+
+    code: UUID
+    state: Literal["pending", "running", "done", "failed"] = Field(
+        description="Poll GET /incoming/scans/{code} while pending or running"
+    )
+    stalled: bool = Field(
+        description="Still not read long after the upload (the reader is busy or stopped): "
+        "register the letter with the fields typed by hand"
+    )
+    name: str
+    pages: int
+    sha256: str
+    source: Literal["", "pdf", "ocr", "mixed"]
+    proposal: IncomingProposalOut
+    error: str
+    letter: UUID | None = Field(description="The letter it was registered as, once registered")
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class IncomingCorrectionIn(Schema):
+    """The checked values (from the OCR proposal, possibly corrected); absent or empty values
+    leave the field as it is."""
+
+    sender_name: str | None = Field(None, max_length=300)
+    sender_number: str | None = Field(None, max_length=120)
+    sender_date: datetime.date | None = None
+    subject: str | None = Field(None, max_length=300)

@@ -19,6 +19,7 @@ from esurat.letters.models import (
     NARROW_SECURITY,
     CoSignatory,
     InboxEntry,
+    IncomingScan,
     Letter,
     Participant,
     Registration,
@@ -51,6 +52,24 @@ def clerk_agency_ids(user) -> set[int]:
         )
         user._clerk_agencies = cached
     return cached
+
+
+def incoming_scans_of(user):
+    """Scans uploaded first and not yet registered, of the agencies whose registry the user keeps."""
+    return IncomingScan.objects.filter(agency_id__in=clerk_agency_ids(user), letter__isnull=True)
+
+
+def access_incoming_scan(user, code) -> IncomingScan:
+    """The uploaded scan with this code if the user is a registry clerk of its agency, else
+    Http404 (also once registered: the row then names its letter)."""
+    row = (
+        IncomingScan.objects.filter(code=code, agency_id__in=clerk_agency_ids(user))
+        .select_related("agency__government", "letter")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
 
 
 def _position_ids(user, *, narrow: bool) -> set[int]:
