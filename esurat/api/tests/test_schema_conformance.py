@@ -399,8 +399,22 @@ def _incoming(a: Api, city):
     a.call(clerk, "post", f"/incoming/{code}/send", {"to": "nowhere"}, expect=422)
     a.call(clerk, "post", f"/incoming/{code}/send", {"to": "head"}, expect=200)
     a.call(clerk, "post", f"/incoming/{code}/send", {"to": "head"}, expect=409)
+    a.call(clerk, "patch", f"/incoming/{code}", {"subject": "Undangan rapat evaluasi"}, expect=200)
+    a.unreadable(clerk, "patch", f"/incoming/{code}")
+    a.call(clerk, "patch", f"/incoming/{code}", {"sender_date": "kemarin"}, expect=422)
     a.unreadable(clerk, "post", f"/incoming/{filed}/file")
     a.call(clerk, "post", f"/incoming/{filed}/file", {"note": "Arsip"}, expect=200)
+    a.call(clerk, "patch", f"/incoming/{filed}", {"subject": "Lain"}, expect=409)
+    # Scan first: upload, poll, register from the upload, discard another.
+    a.unreadable(clerk, "post", "/incoming/scans", multipart=True)
+    a.call(clerk, "post", "/incoming/scans", {}, files={}, expect=422)
+    staged = a.call(clerk, "post", "/incoming/scans", files=scan(), expect=201).json()["code"]
+    a.call(clerk, "get", f"/incoming/scans/{staged}", expect=200)
+    a.call(clerk, "post", "/incoming/", fields(city, sender_number="11/2026", scan_code=staged),
+           files={}, expect=201)  # fmt: skip
+    a.call(clerk, "delete", f"/incoming/scans/{staged}", expect=409)
+    other = a.call(clerk, "post", "/incoming/scans", files=scan(), expect=201).json()["code"]
+    a.call(clerk, "delete", f"/incoming/scans/{other}", expect=204)
 
 
 def _refusals(a: Api):
