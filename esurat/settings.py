@@ -182,7 +182,7 @@ MEDIA_URL = "/media/"  # never served directly: files go through access-checked 
 # Static files for a phone on a slow link (issue 9): `collectstatic` writes each file under a
 # name carrying a hash of its content (bootstrap.min.3f2a….css), with gzip and brotli copies
 # beside it; WhiteNoise serves the smallest one the browser accepts and lets it keep the hashed
-# names for a year (Cache-Control: immutable), and a changed file gets a new name. A server
+# names for good (Cache-Control: immutable, ten years): a changed file gets a new name. A server
 # needs `collectstatic` (docs/deploy.md). With DEBUG on (`make run`) pages link the plain names
 # and WhiteNoise serves them from static/, so nothing has to be collected for development.
 STORAGES = {
