@@ -24,6 +24,12 @@ def _fast_hashing(request, settings):
     settings.SECURE_COOKIES = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Pages link static files by their plain names: no test needs `collectstatic` first. The
+    # manifest storage of production is tested, collected, in esurat/tests/test_static_files.py.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     # Unit tests sign with `recorded` (no PDF to render per signature); the signing tests and
     # the browser journeys use the default `local` provider (esurat/signing/tests/conftest.py,
     # e2e/conftest.py), and test_default_provider checks the default itself.

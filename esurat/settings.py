@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "esurat.lib.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves static files compressed already; pages only (the reason
+    # it is safe despite BREACH: esurat/lib/compression.py).
+    "esurat.lib.compression.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "esurat.organisations.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,10 +179,15 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even in development
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"  # never served directly: files go through access-checked views.
-WHITENOISE_USE_FINDERS = True
+# Static files for a phone on a slow link (issue 9): `collectstatic` writes each file under a
+# name carrying a hash of its content (bootstrap.min.3f2a….css), with gzip and brotli copies
+# beside it; WhiteNoise serves the smallest one the browser accepts and lets it keep the hashed
+# names for good (Cache-Control: immutable, ten years): a changed file gets a new name. A server
+# needs `collectstatic` (docs/deploy.md). With DEBUG on (`make run`) pages link the plain names
+# and WhiteNoise serves them from static/, so nothing has to be collected for development.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible object storage (MinIO, etc.) when configured; needs django-storages[s3].
