@@ -200,7 +200,9 @@ def sign_over_http(base: str, codes: list[str], sessions: list[str], timeout: fl
             status, text = "error", repr(exc)
         error = ""
         if status != 302:
-            found = re.search(r'class="[^"]*alert[^"]*"[^>]*>(.*?)</', text, re.S)
+            found = re.search(r'class="[^"]*alert[^"]*"[^>]*>(.*?)</', text, re.S) or re.search(
+                r"<title>(.*?)</title>", text, re.S
+            )
             error = (found.group(1) if found else text[:300]).strip()
         answers[i] = (status, time.perf_counter() - began, error)
 

@@ -576,9 +576,15 @@ def _commit_signature(prepared: _Prepared, *, seat, user, provider, result, ip_a
     """Step 3 of do_sign: lock the letter, check that nothing changed since step 1, then write
     the signed PDF, the signature and (after the last signature) the delivery."""
     letter = _lock(prepared.letter)
-    _check_signer(letter, seat, user)
+    try:
+        _check_signer(letter, seat, user)
+    except ActionRefused:
+        entitled = False
+    else:
+        entitled = True
     unchanged = (
-        (letter.signed_at is None) == prepared.main
+        entitled
+        and (letter.signed_at is None) == prepared.main
         and letter.version == prepared.version
         and letter.number == prepared.number
         and (not prepared.main or _reserved_number(letter) is not None)
