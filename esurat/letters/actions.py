@@ -440,8 +440,9 @@ def do_sign(*, letter: Letter, seat, user, password: str, secret: str = "", ip_a
        same day reserved.
     2. The provider renders and signs the PDF outside any transaction (other signings of the
        agency take numbers and commit meanwhile). A failure (wrong passphrase, provider down)
-       leaves the letter unsigned; its number stays reserved for it, reused by the retry, and
-       is cancelled in the register if the letter goes back to its drafter.
+       leaves the letter unsigned and gives its number back when no later number was drawn
+       (`_give_back_number`); otherwise the number stays reserved for the letter, reused by the
+       retry, and is cancelled in the register if the letter goes back to its drafter.
     3. `_commit_signature`, a short transaction: the letter row is locked again and nothing may
        have changed (state, version, number, the signed PDF a co-signature extends, the signer's
        seat); then the signed PDF, the Signature, the audit event and the delivery are written
