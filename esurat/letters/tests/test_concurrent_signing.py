@@ -109,7 +109,7 @@ def test_it_signs_20_letters_at_once_on_a_sqlite_file_without_an_error():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-def test_it_signs_24_letters_at_once_on_postgresql(transactional_db):
+def test_it_signs_24_letters_at_once_on_postgresql(transactional_db, django_db_serialized_rollback):
     """The same against the test database: the server processes see what the script built."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -143,7 +143,7 @@ def test_it_renders_and_signs_outside_any_transaction(client, city, watching):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 def test_it_lets_another_signing_of_the_agency_finish_while_a_pdf_is_signed(
-    transactional_db, city, watching
+    transactional_db, django_db_serialized_rollback, city, watching
 ):
     """While the Kepala Dinas's first letter is being signed, a second one of the same agency is
     numbered, signed and delivered from another connection: the counter is not held."""
