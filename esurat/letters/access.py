@@ -176,6 +176,7 @@ def access_letter(user, code, *, ip_address=None) -> Letter:
 DRAFTING_EVENTS = (
     "letter.created", "letter.updated", "letter.attachment_added", "letter.attachment_removed",
     "letter.submitted", "letter.approved", "letter.returned", "letter.withdrawn",
+    "number.reserved", "number.released",
 )  # fmt: skip
 
 

@@ -5,8 +5,10 @@ check the state again under a row lock, so a double click or two people at the s
 apply a change twice.
 """
 
+import logging
 import operator
 import uuid
+from dataclasses import dataclass
 from functools import reduce
 
 from django.contrib.auth.hashers import check_password
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from esurat.audit.actions import Actor, record_event
 from esurat.delivery.actions import do_plan_external_delivery
-from esurat.letters.access import pending_signatory_id
+from esurat.letters.access import Action, pending_signatory_id, seat_for_action
 from esurat.letters.models import (
     Attachment,
     CoSignatory,
@@ -44,7 +46,14 @@ from esurat.lib.files import check_upload
 from esurat.lib.html import sanitise
 from esurat.organisations.models import Position
 from esurat.signing.models import Signature
-from esurat.signing.providers import SigningError, SignRequest, get_provider
+from esurat.signing.providers import (
+    SigningError,
+    SignRequest,
+    get_provider,
+    register_signed_pdf,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class ActionRefused(Exception):
@@ -389,6 +398,11 @@ def do_return_by_signatory(*, letter: Letter, seat, user, note: str, ip_address=
         )
     if not note.strip():
         raise ActionRefused(_("Write what must be changed when returning a draft."))
+    if letter.number:  # reserved by a signing that did not finish: the letter will change
+        _cancel_reservation(letter, _reserved_number(letter), user=user, seat=seat,
+                            ip_address=ip_address,
+                            reason=_("The letter was returned to its drafter before it was "
+                                     "signed."))  # fmt: skip
     letter.state = Letter.State.RETURNED
     letter.save(update_fields=["state", "updated_at"])
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
@@ -403,56 +417,197 @@ def _signature_qualifier(letter: Letter, seat, *, main: bool = True) -> str:
     return " ".join(q for q in (letter.qualifier if main else "", seat.qualifier) if q)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class _Prepared:
+    """What the signing's first transaction saw: the commit refuses if any of it changed."""
+
+    letter: Letter
+    main: bool
+    qualifier: str
+    version: int
+    number: str
+    base_document_id: int | None  # the signed PDF a co-signature extends
+
+
 def do_sign(*, letter: Letter, seat, user, password: str, secret: str = "", ip_address=None):
-    """Sign, number and deliver a letter, all or nothing.
+    """Sign, number and deliver a letter, in three steps so that no lock is held while the PDF
+    is rendered and signed. Call it outside a transaction (in one, it still works, holding the
+    locks throughout).
 
-    The signatory re-authenticates with their password. The letter row is locked, then the
-    number's sequence row: two signings at the same second get two consecutive numbers, and a
-    failure anywhere (wrong password, provider error) leaves the letter unsigned and unnumbered.
+    1. `_prepare_signature`, a short transaction: the letter row is locked and the signatory
+       re-checked; the main signature reserves the letter's number (the counter row is locked
+       only there) and records it in the register, or reuses the one an earlier attempt of the
+       same day reserved.
+    2. The provider renders and signs the PDF outside any transaction (other signings of the
+       agency take numbers and commit meanwhile). A failure (wrong passphrase, provider down)
+       leaves the letter unsigned and gives its number back when no later number was drawn
+       (`_give_back_number`); otherwise the number stays reserved for the letter, reused by the
+       retry, and is cancelled in the register if the letter goes back to its drafter.
+    3. `_commit_signature`, a short transaction: the letter row is locked again and nothing may
+       have changed (state, version, number, the signed PDF a co-signature extends, the signer's
+       seat); then the signed PDF, the Signature, the audit event and the delivery are written
+       together. If anything changed, the signed bytes are dropped and ActionRefused says so.
 
-    A joint letter has co-signatories: the main signatory's signature issues the number and the
-    signed PDF; each co-signatory in turn adds a signature to that PDF; the letter is delivered
-    when the last one has signed.
+    A process killed anywhere leaves either nothing or a reserved number, which the retry uses.
+    A joint letter's co-signatories each extend the main signatory's signed PDF in turn; the
+    letter is delivered when the last one has signed.
     """
     if not check_password(password, user.password):
         raise ActionRefused(_("The password is wrong. The letter was not signed."))
-    letter = _lock(letter)
-    pending_id = pending_signatory_id(letter)
-    if pending_id is None or seat.position.pk != pending_id or seat.is_delegate:
-        raise ActionRefused(_("This letter is not waiting for your signature."))
-    main = letter.signed_at is None
-    qualifier = _signature_qualifier(letter, seat, main=main)
-    now = timezone.now()
-    government = letter.government
-    if main:
-        letter_date = timezone.localdate(now, government.zone)
-        # The number comes first so a PAdES provider can print it in the PDF it signs; a
-        # provider failure raises and the whole transaction (number included) rolls back.
-        issued = _issue_number(letter, user=user, date=letter_date, now=now)
-        letter.number, letter.letter_date, letter.signed_at = issued.number, letter_date, now
+    prepared = _prepare_signature(letter=letter, seat=seat, user=user, ip_address=ip_address)
     provider = get_provider()
     try:
-        result = provider.sign(
-            SignRequest(letter=letter, user=user, position=seat.position, acting_as=seat.acting_as,
-                        qualifier=qualifier, secret=secret)
-        )  # fmt: skip
-    except SigningError as exc:
-        raise ActionRefused(str(exc)) from exc
-    try:
-        return _record_signature(
-            letter,
-            seat=seat,
-            user=user,
-            provider=provider,
-            result=result,
-            main=main,
-            qualifier=qualifier,
-            now=now,
-            ip_address=ip_address,
-        )
+        try:
+            result = provider.sign(
+                SignRequest(letter=prepared.letter, user=user, position=seat.position,
+                            acting_as=seat.acting_as, qualifier=prepared.qualifier, secret=secret)
+            )  # fmt: skip
+        except SigningError as exc:
+            raise ActionRefused(str(exc)) from exc
+        return _commit_signature(prepared, seat=seat, user=user, provider=provider,
+                                 result=result, ip_address=ip_address)  # fmt: skip
     except BaseException:
-        result.discard()  # the transaction rolls back: no signed PDF without its record
+        _give_back_number(prepared, seat=seat, user=user, ip_address=ip_address)
+        raise
+
+
+def _check_signer(letter: Letter, seat, user) -> None:
+    current = seat_for_action(user, letter, Action.SIGN)
+    pending_id = pending_signatory_id(letter)
+    if (
+        pending_id is None
+        or seat.position.pk != pending_id
+        or seat.is_delegate
+        or current is None
+        or current.position.pk != seat.position.pk
+    ):
+        raise ActionRefused(_("This letter is not waiting for your signature."))
+
+
+def _reserved_number(letter: Letter) -> IssuedNumber | None:
+    if not letter.number:
+        return None
+    return IssuedNumber.objects.filter(
+        letter=letter, number=letter.number, state=IssuedNumber.State.ISSUED
+    ).first()
+
+
+@transaction.atomic
+def _prepare_signature(*, letter: Letter, seat, user, ip_address) -> _Prepared:
+    """Step 1 of do_sign: lock the letter, re-check the signatory, reserve the number.
+
+    A reservation holds for the day it was made (the number carries the date): one left from an
+    earlier day is cancelled in the register, with the reason, and a new number reserved."""
+    letter = _lock(letter)
+    _check_signer(letter, seat, user)
+    main = letter.signed_at is None
+    if main:
+        now = timezone.now()
+        today = timezone.localdate(now, letter.government.zone)
+        reserved = _reserved_number(letter)
+        if letter.number and (reserved is None or letter.letter_date != today):
+            _cancel_reservation(letter, reserved, user=user, seat=seat, ip_address=ip_address,
+                                reason=_("Reserved for a signing that did not finish that "
+                                         "day."))  # fmt: skip
+        if not letter.number:
+            issued = _issue_number(letter, user=user, date=today, now=now)
+            letter.number, letter.letter_date = issued.number, today
+            letter.save(update_fields=["number", "letter_date", "updated_at"])
+            record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                         action="number.reserved", letter=letter,
+                         data={"number": issued.number})  # fmt: skip
+    base = letter.signed_documents.values_list("pk", flat=True).first()
+    return _Prepared(letter=letter, main=main,
+                     qualifier=_signature_qualifier(letter, seat, main=main),
+                     version=letter.version, number=letter.number,
+                     base_document_id=base)  # fmt: skip
+
+
+def _give_back_number(prepared: _Prepared, *, seat, user, ip_address) -> None:
+    """After a failed signing: give the number reserved for it back to the counter when no later
+    number was drawn meanwhile (the register stays gapless, as if nothing had been reserved).
+    Otherwise the number stays reserved for the letter: its retry uses it, and a return to the
+    drafter cancels it in the register. Never raises: the signing's own error is what counts."""
+    if not prepared.main or not prepared.number:
+        return
+    try:
+        with transaction.atomic():
+            letter = _lock(prepared.letter)
+            issued = _reserved_number(letter)
+            if letter.signed_at is not None or letter.number != prepared.number or not issued:
+                return
+            counter = Sequence.objects.select_for_update().get(
+                key=issued.sequence_key, year=issued.year
+            )
+            later = IssuedNumber.objects.filter(
+                sequence_key=issued.sequence_key, year=issued.year, seq__gte=issued.seq
+            ).exclude(pk=issued.pk)
+            if counter.last_value != issued.seq or later.exists():
+                return
+            issued.delete()
+            counter.last_value -= 1
+            counter.save(update_fields=["last_value"])
+            letter.number, letter.letter_date = "", None
+            letter.save(update_fields=["number", "letter_date", "updated_at"])
+            record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                         action="number.released", letter=letter,
+                         data={"number": issued.number})  # fmt: skip
+    except Exception:
+        logger.exception(
+            "the number reserved for letter %s could not be given back", prepared.letter.pk
+        )
+
+
+def _cancel_reservation(letter: Letter, reserved, *, user, seat, ip_address, reason: str):
+    """Give up the number reserved for an unsigned letter: it stays in the register, cancelled
+    with the reason (a number is never reused), and the letter has no number any more."""
+    if reserved is not None:
+        reserved.state, reserved.cancelled_at = IssuedNumber.State.CANCELLED, timezone.now()
+        reserved.cancel_reason = reason
+        reserved.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+        record_event(government=letter.government, actor=_actor(seat, user, ip_address),
+                     action="number.cancelled", letter=letter,
+                     data={"number": reserved.number, "reason": reason})  # fmt: skip
+    letter.number, letter.letter_date = "", None
+    letter.save(update_fields=["number", "letter_date", "updated_at"])
+
+
+@transaction.atomic
+def _commit_signature(prepared: _Prepared, *, seat, user, provider, result, ip_address):
+    """Step 3 of do_sign: lock the letter, check that nothing changed since step 1, then write
+    the signed PDF, the signature and (after the last signature) the delivery."""
+    letter = _lock(prepared.letter)
+    try:
+        _check_signer(letter, seat, user)
+    except ActionRefused:
+        entitled = False
+    else:
+        entitled = True
+    unchanged = (
+        entitled
+        and (letter.signed_at is None) == prepared.main
+        and letter.version == prepared.version
+        and letter.number == prepared.number
+        and (not prepared.main or _reserved_number(letter) is not None)
+        and letter.signed_documents.values_list("pk", flat=True).first()
+        == prepared.base_document_id
+    )
+    if not unchanged:
+        raise ActionRefused(
+            _("The letter changed while it was being signed, so it was not signed. "
+              "Open it again.")
+        )  # fmt: skip
+    document = register_signed_pdf(letter, result, provider=provider.name)
+    try:
+        now = timezone.now()
+        if prepared.main:
+            letter.signed_at = now
+        return _record_signature(letter, seat=seat, user=user, provider=provider, result=result,
+                                 main=prepared.main, qualifier=prepared.qualifier, now=now,
+                                 ip_address=ip_address)  # fmt: skip
+    except BaseException:
+        if document is not None:  # the transaction rolls back: no signed PDF without its row
+            document.file.storage.delete(document.file.name)
         raise
 
 
@@ -478,7 +633,7 @@ def _record_signature(letter, *, seat, user, provider, result, main, qualifier, 
         following.state = CoSignatory.State.PENDING
         following.save(update_fields=["state"])
         if main:
-            letter.save(update_fields=["number", "letter_date", "signed_at", "updated_at"])
+            letter.save(update_fields=["signed_at", "updated_at"])
         return letter
     _deliver(letter, now=now)
     record_event(government=government, actor=None, action="letter.delivered", letter=letter,

@@ -504,8 +504,10 @@ class Registration(models.Model):
 class Sequence(models.Model):
     """A counter: letter numbers per scheme scope, agenda numbers per agency and direction.
 
-    Rows are locked (select_for_update) while incremented, inside the transaction that uses the
-    value, so a rolled-back signing gives its value back and numbers stay gapless."""
+    Rows are locked while incremented, inside the short transaction that records the value (a
+    letter's number is reserved in one before its PDF is rendered: letters.actions.do_sign), so
+    a rolled-back reservation gives its value back and numbers stay gapless; a signing that fails
+    later gives it back too unless a later value was drawn (then the letter keeps it)."""
 
     key = models.CharField(max_length=120)
     year = models.PositiveSmallIntegerField()

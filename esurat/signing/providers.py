@@ -5,8 +5,12 @@ signs the letter's PDF (PAdES) with a certificate from the government's own CA; 
 sign it through the Pemda's Esign Client Service. Providers are chosen by configuration
 (SIGNING_PROVIDER). Before a signatory starts, `check_signer` says what would stop them.
 
-do_sign calls `sign` inside its transaction after the number is issued (the letter carries its
-number and date), so a provider may render the official PDF; a SigningError rolls everything back.
+do_sign calls `sign` OUTSIDE any transaction, after the number was reserved for the letter (the
+letter carries its number and date), so a provider may render the official PDF and sign it — or
+wait for BSrE — while other signings of the agency go on. A provider therefore writes nothing in
+the database for the signature: it returns the signed bytes (SignResult.data), and do_sign
+registers them in its short final transaction (`register_signed_pdf`), or drops them when the
+letter changed meanwhile. A SigningError leaves the letter unsigned, its number kept for a retry.
 """
 
 import hashlib
@@ -16,6 +20,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,15 +45,7 @@ class SignRequest:
 class SignResult:
     content_sha256: str
     level: str
-    stored_name: str = ""  # the signed PDF written to storage, if any (see discard)
-
-    def discard(self) -> None:
-        """Delete the stored PDF when the signing it belonged to is rolled back: a file written
-        inside a transaction that fails must not stay behind without its database row."""
-        if self.stored_name:
-            from esurat.signing.models import SignedDocument
-
-            SignedDocument._meta.get_field("file").storage.delete(self.stored_name)
+    data: bytes = b""  # the signed PDF, not stored yet (see register_signed_pdf); b"" if none
 
 
 class SigningProvider(Protocol):
@@ -105,16 +102,30 @@ def _base_pdf(letter, request: "SignRequest", provider: str) -> bytes:
     )  # fmt: skip
 
 
-def _register(letter, data: bytes, *, provider: str, level: str) -> SignResult:
-    """Store the signed PDF as the letter's newest SignedDocument (immutable, by SHA-256)."""
+def _signed(data: bytes, *, level: str) -> SignResult:
+    return SignResult(content_sha256=hashlib.sha256(data).hexdigest(), level=level, data=data)
+
+
+def register_signed_pdf(letter, result: SignResult, *, provider: str):
+    """Store the signed PDF as the letter's newest SignedDocument (immutable, by SHA-256).
+
+    Called by do_sign inside its final transaction; returns the row, whose file the caller
+    deletes again if that transaction fails (no file without its row). None when the provider
+    signed no PDF (`recorded`)."""
     from esurat.signing.models import SignedDocument
 
-    digest = hashlib.sha256(data).hexdigest()
-    document = SignedDocument(letter=letter, sha256=digest, size=len(data), provider=provider,
-                              level=level, created_at=timezone.now())  # fmt: skip
-    document.file.save(f"{digest}.pdf", ContentFile(data), save=False)
-    document.save()
-    return SignResult(content_sha256=digest, level=level, stored_name=document.file.name)
+    if not result.data:
+        return None
+    document = SignedDocument(letter=letter, sha256=result.content_sha256, size=len(result.data),
+                              provider=provider, level=result.level,
+                              created_at=timezone.now())  # fmt: skip
+    document.file.save(f"{result.content_sha256}.pdf", ContentFile(result.data), save=False)
+    try:
+        document.save()
+    except BaseException:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
 
 
 def _tsa_roots() -> list:
@@ -182,13 +193,21 @@ class LocalProvider:
             authority = ca.authority_for(government)
             certificate = ca.current_certificate(user)
             if certificate is None:
-                certificate = ca.issue_certificate(
-                    user=user, government=government, passphrase=request.secret
-                )
-                record_event(government=government,
-                             actor=Actor(user, request.position, request.acting_as),
-                             action="signing.certificate_issued", letter=None,
-                             data={"serial": certificate.serial})  # fmt: skip
+                # Its own transaction (the signing's PDF work runs outside one); two first
+                # signings at once: the unique index keeps one certificate, the other uses it.
+                try:
+                    with transaction.atomic():
+                        certificate = ca.issue_certificate(
+                            user=user, government=government, passphrase=request.secret
+                        )
+                        record_event(government=government,
+                                     actor=Actor(user, request.position, request.acting_as),
+                                     action="signing.certificate_issued", letter=None,
+                                     data={"serial": certificate.serial})  # fmt: skip
+                except IntegrityError:
+                    certificate = ca.current_certificate(user)
+                    if certificate is None:
+                        raise
         except ca.CAError as exc:
             logger.error("local signing is not usable: %s", exc)  # for the administrator
             raise SigningError(
@@ -217,7 +236,7 @@ class LocalProvider:
             )  # fmt: skip
         except pades.TimestampUnavailable as exc:
             raise _tsa_unavailable() from exc
-        return _register(letter, signed.data, provider=self.name, level=signed.level)
+        return _signed(signed.data, level=signed.level)
 
 
 def _bsre_tag(letter, position) -> str:
@@ -291,7 +310,7 @@ class BsreProvider:
             raise bsre.BsreError(
                 _("BSrE returned a document without a signature. The letter was not signed.")
             )
-        return _register(letter, signed, provider=self.name, level=level)
+        return _signed(signed, level=level)
 
 
 PROVIDERS = {"recorded": RecordedProvider, "local": LocalProvider, "bsre": BsreProvider}

@@ -110,7 +110,7 @@ def test_it_runs_journey_a_through_the_api(client, city):
     timeline = [e["action"] for e in staff.get(f"/letters/{code}/timeline").json()]
     assert timeline == [
         "letter.created", "letter.attachment_added", "letter.submitted", "letter.approved",
-        "letter.signed", "letter.delivered", "letter.opened",
+        "number.reserved", "letter.signed", "letter.delivered", "letter.opened",
     ]  # fmt: skip
     assert list(AuditEvent.objects.filter(letter=letter).order_by("seq")
                 .values_list("action", flat=True)) == timeline  # fmt: skip

@@ -69,7 +69,11 @@ def _kominfo_key(city) -> str:
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-def test_it_issues_gapless_distinct_numbers_to_concurrent_signings(transactional_db, city):
+def test_it_issues_gapless_distinct_numbers_to_concurrent_signings(
+    transactional_db, django_db_serialized_rollback, city
+):
+    # serialized_rollback: the letter kinds and classifications come from data migrations,
+    # which the flush after another transactional test (test_concurrent_signing.py) empties.
     letters = _awaiting_signature(city, LETTERS)
     close_old_connections()
     start, gate, errors = threading.Barrier(LETTERS), threading.Semaphore(MAX_CONNECTIONS), []

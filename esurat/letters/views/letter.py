@@ -269,6 +269,10 @@ def event_texts() -> dict[str, str]:
         "letter.read": _("%(who)s read the letter."),
         "letter.withdrawn": _("%(who)s withdrew the draft."),
         "number.cancelled": _("%(who)s cancelled the number %(number)s."),
+        "number.reserved": _(
+            "%(who)s began signing: number %(number)s is reserved for the letter."
+        ),  # fmt: skip
+        "number.released": _("The signing did not finish: number %(number)s was given back."),
         "letter.registered": _("%(who)s registered the incoming letter."),
         "letter.sent_to_head": _("%(who)s sent the letter to the head of the agency."),
         "letter.sent_to_unit": _("%(who)s sent the letter to a unit."),
