@@ -110,6 +110,8 @@ def setup(n: int, *, fast_passwords: bool):
     from esurat.signing import ca
 
     call_command("migrate", verbosity=0)
+    # DEBUG is off: pages link the hashed static names, as on a deployed server (docs/deploy.md).
+    call_command("collectstatic", "--noinput", verbosity=0)
     if Government.objects.exists():
         sys.exit("The database already has a government: use an empty one.")
     if fast_passwords:
