@@ -31,9 +31,7 @@ def _chain(page) -> list[str]:
 
 
 def _cosignatories(page) -> list[str]:
-    return page.eval_on_selector_all(
-        "select[name=cosignatories]", "els => els.map(e => e.value)"
-    )
+    return page.eval_on_selector_all("select[name=cosignatories]", "els => els.map(e => e.value)")
 
 
 def _both_sizes(page, shoot, name):
@@ -106,9 +104,7 @@ def test_compose_errors(city, open_page, live_server, shoot):
     assert _chain(page) == [codes["kabid"], ""]
     assert page.get_by_label(t("Subject")).input_value() == ""
     assert page.locator(".autosave-note").count() == 0
-    kept = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('esurat:autosave:'))"
-    )
+    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('esurat:autosave:'))")
     assert kept == []
     _both_sizes(page, shoot, "new-letter")
 

@@ -153,6 +153,20 @@ def _occupied(position: Position) -> bool:
     ).exists()  # fmt: skip
 
 
+def with_required_reviewers(
+    reviewers: list[Position], *, drafter: Position, signatory: Position
+) -> list[Position]:
+    """A chain to propose (a correction copies the revoked letter's): `reviewers` as they are
+    when they hold the required ones in order, else the required ones first, then the others."""
+    required = required_reviewers(drafter, signatory)
+    order = [p.pk for p in reviewers]
+    if all(p.pk in order for p in required) and [
+        pk for pk in order if pk in {p.pk for p in required}
+    ] == [p.pk for p in required]:
+        return list(reviewers)
+    return required + [p for p in reviewers if p.pk not in {r.pk for r in required}]
+
+
 def _check_required_reviewers(
     reviewers: list[Position], *, drafter: Position | None, signatory: Position
 ) -> None:
