@@ -366,7 +366,13 @@ class LetterIn(Schema):
     enclosures: int = Field(0, ge=0, le=999)
     qualifier: Letter.Qualifier = Letter.Qualifier.NONE
     recipients: list[RecipientIn] = Field(min_length=1, max_length=500)
-    reviewers: list[UUID] = Field([], max_length=20, description="Position codes, in order")
+    reviewers: list[UUID] = Field(
+        [],
+        max_length=20,
+        description="Position codes, in order. The drafter's superiors up to the signatory must "
+        "be there, lowest first; others may be added (else 422 required_reviewer or "
+        "reviewer_order)",
+    )
     signatory: UUID = Field(description="Position code of the signatory")
     cosignatories: list[UUID] = Field(
         [],

@@ -44,7 +44,7 @@ from esurat.letters.numbering import (
 from esurat.lib.dates import check_not_future
 from esurat.lib.files import check_upload
 from esurat.lib.html import sanitise
-from esurat.organisations.models import Position
+from esurat.organisations.models import Assignment, Position
 from esurat.signing.models import Signature
 from esurat.signing.providers import (
     SigningError,
@@ -118,6 +118,89 @@ def _check_chain(
         raise ValidationError(_("A co-signatory cannot also be a reviewer."), code="cosignatories")
 
 
+def required_reviewers(drafter: Position, signatory: Position) -> list[Position]:
+    """The reviewers the agency's rules require: the drafter's superiors, from the lowest up to
+    the signatory (paraf berjenjang, DOMAIN.md: "each reviewer up the chain approves").
+
+    Walk up the drafter's chain of superiors (`Position.superior`, the same chain that
+    `chain_defaults` proposes on the compose page) and stop at the signatory: everyone passed on
+    the way must paraf. When the signatory is not above the drafter (the Sekretaris signs a.n.
+    the head, or a Kabid signs from another line), the drafter's superiors below the agency head
+    must paraf and the head, who takes no part in that letter, is not required.
+
+    The drafter signing their own letter, or whose direct superior signs, needs no reviewer.
+    The drafter keeps the freedom the compose page offers: add any other reviewer of the chain,
+    anywhere in the order; only the required ones and their order from lower to higher are
+    fixed. A superior's post that nobody holds or acts for (Plt/Plh/Pj) today is not required:
+    nobody could paraf, and the letter would wait forever; once someone is appointed, it is.
+    """
+    line, node, seen = [], drafter.superior, {drafter.pk}
+    while node is not None and node.pk not in seen:
+        if node.pk == signatory.pk:
+            break
+        line.append(node)
+        seen.add(node.pk)
+        node = node.superior
+    else:  # the signatory is not above the drafter: up to the agency head, not including it
+        below_head = []
+        for position in line:
+            if position.agency_id != drafter.agency_id or position.is_head:
+                break
+            below_head.append(position)
+        line = below_head
+    return [p for p in line if _occupied(p)]
+
+
+def _occupied(position: Position) -> bool:
+    """Someone holds the post or acts for it (Plt/Plh/Pj) now; a delegate does not paraf."""
+    if position.holder_id is not None:
+        return True
+    now = timezone.now()
+    return position.assignments.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+        kind__in=Assignment.ACTING_KINDS, starts_at__lte=now,
+    ).exists()  # fmt: skip
+
+
+def with_required_reviewers(
+    reviewers: list[Position], *, drafter: Position, signatory: Position
+) -> list[Position]:
+    """A chain to propose (a correction copies the revoked letter's): `reviewers` as they are
+    when they hold the required ones in order, else the required ones first, then the others."""
+    required = required_reviewers(drafter, signatory)
+    order = [p.pk for p in reviewers]
+    if all(p.pk in order for p in required) and [
+        pk for pk in order if pk in {p.pk for p in required}
+    ] == [p.pk for p in required]:
+        return list(reviewers)
+    return required + [p for p in reviewers if p.pk not in {r.pk for r in required}]
+
+
+def _check_required_reviewers(
+    reviewers: list[Position], *, drafter: Position | None, signatory: Position
+) -> None:
+    """Refuse a chain that skips a reviewer `required_reviewers` names, or puts a required
+    reviewer after a higher one; whatever the client sent (form, API, autosave)."""
+    if drafter is None:  # not drafted here (an incoming letter has no chain)
+        return
+    required = required_reviewers(drafter, signatory)
+    order = [p.pk for p in reviewers]
+    for position in required:
+        if position.pk not in order:
+            raise ValidationError(
+                _("%(position)s must approve (paraf) this letter: every superior of the drafter "
+                  "up to the signatory reviews it.") % {"position": position.title},
+                code="required_reviewer",
+            )  # fmt: skip
+    for lower, higher in zip(required, required[1:], strict=False):
+        if order.index(lower.pk) > order.index(higher.pk):
+            raise ValidationError(
+                _("%(lower)s must approve (paraf) before %(higher)s: the chain goes up from the "
+                  "drafter.") % {"lower": lower.title, "higher": higher.title},
+                code="reviewer_order",
+            )  # fmt: skip
+
+
 @transaction.atomic
 def do_create_draft(
     *,
@@ -141,7 +224,8 @@ def do_create_draft(
     """Create a draft in the drafter's agency with its first version.
 
     Idempotent on `client_token`: the same form posted twice, even at the same instant (the
-    unique index decides), returns the first letter.
+    unique index decides), returns the first letter. The chain must hold the reviewers the
+    agency's rules require (`required_reviewers`), else ValidationError.
     """
     if client_token and (existing := Letter.objects.filter(client_token=client_token).first()):
         return existing
@@ -149,6 +233,7 @@ def do_create_draft(
     government = agency.government
     recipient_rows = _check_recipients(recipients, government)
     _check_chain(reviewers, signatory, government, cosignatories)
+    _check_required_reviewers(reviewers, drafter=seat.position, signatory=signatory)
     try:
         with transaction.atomic():
             letter = Letter.objects.create(
@@ -215,7 +300,10 @@ def do_update_draft(
     cosignatories: list[Position] | None = None,
     **fields,
 ) -> Letter:
-    """Change a draft or returned letter. A change of subject or body makes a new version."""
+    """Change a draft or returned letter. A change of subject or body makes a new version.
+
+    A changed chain (reviewers or signatory) must still hold the reviewers the agency's rules
+    require (`required_reviewers`), else ValidationError and nothing is changed."""
     letter = _lock(letter)
     if not letter.is_editable:
         raise ActionRefused(_("This letter can no longer be changed."))
@@ -239,6 +327,7 @@ def do_update_draft(
         if cosignatories is None:
             cosignatories = planned_cosignatories(letter)
         _check_chain(reviewers, signatory, letter.government, cosignatories)
+        _check_required_reviewers(reviewers, drafter=letter.drafter_position, signatory=signatory)
         letter.signatory_position = signatory
         _set_chain(letter, reviewers)
         _set_cosignatories(letter, cosignatories)
@@ -302,7 +391,10 @@ def do_remove_attachment(*, attachment: Attachment, seat, user, ip_address=None)
 def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     """Send a draft up its review chain (or straight to the signatory when it has none).
 
-    Opens a new review round with the planned reviewers; only the first step is pending.
+    Opens a new review round with the planned reviewers; only the first step is pending. The
+    planned chain is checked again against the agency's rules (`required_reviewers`): a draft
+    saved before the rule, or whose drafter's superiors changed since, is refused with the
+    reason. The audit event says where the letter went: `to` is "review" or "signature".
     """
     letter = _lock(letter)
     if not letter.is_editable:
@@ -312,6 +404,12 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     if not letter.recipients.filter(kind=Recipient.Kind.TO).exists():
         raise ActionRefused(_("Choose at least one addressee."))
     reviewers = planned_reviewers(letter)
+    try:
+        _check_required_reviewers(
+            reviewers, drafter=letter.drafter_position, signatory=letter.signatory_position
+        )
+    except ValidationError as exc:
+        raise ActionRefused(exc.messages[0]) from exc
     letter.review_round += 1
     ReviewStep.objects.bulk_create(
         ReviewStep(letter=letter, round=letter.review_round, order=i, position=p,
@@ -329,7 +427,8 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     )
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.submitted", letter=letter,
-                 data={"round": letter.review_round, "version": letter.version})  # fmt: skip
+                 data={"round": letter.review_round, "version": letter.version,
+                       "to": "review" if reviewers else "signature"})  # fmt: skip
     return letter
 
 

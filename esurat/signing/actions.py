@@ -17,6 +17,7 @@ from esurat.letters.actions import (
     do_create_draft,
     planned_cosignatories,
     planned_reviewers,
+    with_required_reviewers,
 )
 from esurat.letters.models import Letter
 from esurat.organisations.access import Seat, seats_of
@@ -119,7 +120,10 @@ def do_supersede(*, letter: Letter, seat, user, ip_address=None) -> Letter:
         seat=seat, user=user, kind=letter.kind, classification=letter.classification,
         security=letter.security, urgency=letter.urgency, subject=letter.subject,
         body=letter.body, recipients=_recipients_of(letter),
-        reviewers=[p for p in planned_reviewers(letter) if p.pk != letter.signatory_position_id],
+        reviewers=with_required_reviewers(
+            [p for p in planned_reviewers(letter) if p.pk != letter.signatory_position_id],
+            drafter=seat.position, signatory=letter.signatory_position,
+        ),
         signatory=letter.signatory_position, qualifier=letter.qualifier,
         cosignatories=planned_cosignatories(letter),
         enclosures=letter.enclosures, ip_address=ip_address,

@@ -91,3 +91,14 @@ def test_it_refuses_a_position_of_another_government_or_the_callers_wrong_seat(c
     response = staff.post("/letters", _body(city, recipients=recipients))
     assert response.status_code == 201
     assert Recipient.objects.filter(target="government_all", kind="cc").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_chain_that_skips_the_kabid_with_422(client, city):
+    response = caller(client, city, "staf.aptika").post("/letters", _body(city, reviewers=[]))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["type"] == "required_reviewer"
+    assert "Kepala Bidang Aplikasi Informatika must approve (paraf)" in error["msg"]
+    assert not Letter.objects.exists()
+    assert not AuditEvent.objects.filter(action="letter.created").exists()

@@ -27,8 +27,8 @@ def test_it_lets_the_reviewer_return_a_draft_with_a_note(client, city):
 
 @pytest.mark.django_db
 def test_it_lets_the_signatory_return_a_draft(client, city):
-    letter = draft_nota_dinas(city, reviewers=[])
-    caller(client, city, "staf.aptika").post(f"/letters/{letter.code}/submit")
+    letter = draft_nota_dinas(city, reviewers=[])  # drafted by the Kabid: no paraf needed
+    caller(client, city, "kabid.aptika").post(f"/letters/{letter.code}/submit")
     kadis = caller(client, city, "kadis.kominfo")
     assert kadis.post(f"/letters/{letter.code}/return", {"note": ""}).status_code == 422
     response = kadis.post(f"/letters/{letter.code}/return", {"note": "Tambahkan lampiran"})
@@ -36,15 +36,17 @@ def test_it_lets_the_signatory_return_a_draft(client, city):
     assert Letter.objects.get(pk=letter.pk).state == Letter.State.RETURNED
     event = AuditEvent.objects.get(letter=letter, action="letter.returned")
     assert event.data == {"by": "signatory", "note": "Tambahkan lampiran"}
-    assert set(
-        caller(client, city, "staf.aptika").get(f"/letters/{letter.code}").json()["allowed_actions"]
-    ) >= {"edit", "submit"}
+    drafter = caller(client, city, "kabid.aptika")
+    assert set(drafter.get(f"/letters/{letter.code}").json()["allowed_actions"]) >= {
+        "edit",
+        "submit",
+    }
 
 
 @pytest.mark.django_db
 def test_it_refuses_to_sign_a_letter_that_changed_since_it_was_read(client, city):
-    letter = draft_nota_dinas(city, reviewers=[])
-    caller(client, city, "staf.aptika").post(f"/letters/{letter.code}/submit")
+    letter = draft_nota_dinas(city, reviewers=[])  # drafted by the Kabid: no paraf needed
+    caller(client, city, "kabid.aptika").post(f"/letters/{letter.code}/submit")
     kadis = caller(client, city, "kadis.kominfo")
     response = kadis.post(f"/letters/{letter.code}/sign", {"password": "pw", "version": 7})
     assert response.status_code == 409
@@ -60,3 +62,21 @@ def test_it_withdraws_a_draft(client, city):
     assert Letter.objects.get(pk=letter.pk).state == Letter.State.WITHDRAWN
     assert AuditEvent.objects.filter(letter=letter, action="letter.withdrawn").count() == 1
     assert staff.post(f"/letters/{letter.code}/withdraw").status_code == 409
+
+
+@pytest.mark.django_db
+def test_it_answers_conflict_to_a_submit_that_skips_a_required_reviewer(client, city):
+    from esurat.organisations.models import Assignment
+
+    # Drafted while the Kabid Bina Marga post was vacant; a Plh has been appointed since.
+    letter = draft_nota_dinas(
+        city, drafter="staf.pupr", reviewers=[],
+        signatory=city.position("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang"),
+    )  # fmt: skip
+    kabid = city.position("Dinas PUPR", "Kepala Bidang Bina Marga")
+    Assignment.objects.create(position=kabid, user=city.users["kadis.pupr"], kind="plh")
+    response = caller(client, city, "staf.pupr").post(f"/letters/{letter.code}/submit")
+    assert response.status_code == 409
+    assert "Kepala Bidang Bina Marga must approve (paraf)" in response.json()["detail"]
+    assert Letter.objects.get(pk=letter.pk).state == Letter.State.DRAFT
+    assert not AuditEvent.objects.filter(letter=letter, action="letter.submitted").exists()

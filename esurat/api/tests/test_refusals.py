@@ -119,8 +119,8 @@ def test_it_answers_conflict_to_a_reviewer_who_tries_to_edit(client, city):
 
 @pytest.mark.django_db
 def test_it_refuses_a_delegate_to_sign(client, city):
-    letter = draft_nota_dinas(city, reviewers=[])
-    caller(client, city, "staf.aptika").post(f"/letters/{letter.code}/submit")
+    letter = draft_nota_dinas(city, reviewers=[])  # drafted by the Kabid: no paraf needed
+    caller(client, city, "kabid.aptika").post(f"/letters/{letter.code}/submit")
     delegate = caller(client, city, "sekdis.kominfo")
     assert delegate.get(f"/letters/{letter.code}").status_code == 200
     response = delegate.post(f"/letters/{letter.code}/sign", {"password": "pw"})

@@ -11,13 +11,16 @@ def test_it_changes_a_draft_and_keeps_every_version(client, city):
     letter = draft_nota_dinas(city)
     staff = caller(client, city, "staf.aptika")
     sekda = str(city.position("Setda", "Sekretaris Daerah").code)
+    chain = [str(city.position("Diskominfo", t).code)
+             for t in ("Kepala Bidang Aplikasi Informatika", "Sekretaris Dinas")]  # fmt: skip
     response = staff.patch(f"/letters/{letter.code}", {
         "subject": "Rapat SPBE (revisi)", "urgency": "sangat_segera", "note": "Judul diperjelas",
-        "reviewers": [], "recipients": [{"target": "position", "position": sekda}],
+        "reviewers": chain, "recipients": [{"target": "position", "position": sekda}],
     })  # fmt: skip
     assert response.status_code == 200, response.content
     data = response.json()
-    assert data["version"] == 2 and data["reviewers"] == [] and data["urgency"] == "sangat_segera"
+    assert data["version"] == 2 and data["urgency"] == "sangat_segera"
+    assert [r["code"] for r in data["reviewers"]] == chain
     assert [r["position"]["code"] for r in data["recipients"]] == [sekda]
     fresh = Letter.objects.get(pk=letter.pk)
     assert (fresh.subject, fresh.version) == ("Rapat SPBE (revisi)", 2)

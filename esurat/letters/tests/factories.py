@@ -14,10 +14,16 @@ def draft_nota_dinas(
     cc=None,
     reviewers=None,
     signatory=None,
-    drafter="staf.aptika",
+    drafter=None,
     subject="Undangan rapat koordinasi",
 ):
-    """A nota dinas from Diskominfo staff to the head of Dinas PUPR, tembusan Sekda."""
+    """A nota dinas from Diskominfo staff to the head of Dinas PUPR, tembusan Sekda.
+
+    `reviewers=[]` (a letter that goes straight to signature) is drafted by the Kabid, whose
+    superior is the signatory: staff may not skip their Kabid's paraf
+    (actions.required_reviewers)."""
+    if drafter is None:
+        drafter = "kabid.aptika" if reviewers is not None and not reviewers else "staf.aptika"
     user = city.users[drafter]
     seat = next(s for s in seats_of(user) if not s.is_delegate)
     kominfo = "Diskominfo"
@@ -66,16 +72,17 @@ def send_through(
     *,
     signer="kadis.kominfo",
     reviewers=("kabid.aptika",),
-    drafter="staf.aptika",
+    drafter=None,
     secret="kunci-tanda-tangan",
 ):
     """Submit, approve by each reviewer, sign. Returns the sent letter.
 
+    The letter's own drafter submits it unless `drafter` names another user.
     `secret` is the signing passphrase a PAdES provider asks for (the browser journeys sign
     with `local`); `recorded` ignores it."""
     from esurat.letters.access import Action, seat_for_action
 
-    user = city.users[drafter]
+    user = city.users[drafter] if drafter else letter.drafter
     letter = actions.do_submit(
         letter=letter, seat=seat_for_action(user, letter, Action.SUBMIT), user=user
     )

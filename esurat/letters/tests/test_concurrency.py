@@ -34,13 +34,12 @@ MAX_CONNECTIONS = 40
 
 
 def _awaiting_signature(city, n: int) -> list[Letter]:
-    """n nota dinas from Diskominfo staff to the head of Dinas PUPR, cc Sekda, with no reviewer."""
-    staff = city.users["staf.aptika"]
+    """n nota dinas from the Kabid to the head of Dinas PUPR, cc Sekda, with no reviewer."""
     letters = []
     for i in range(n):
         letter = draft_nota_dinas(city, reviewers=[], subject=f"Surat uji {i}")
-        seat = seat_for_action(staff, letter, Action.SUBMIT)
-        letters.append(actions.do_submit(letter=letter, seat=seat, user=staff))
+        seat = seat_for_action(letter.drafter, letter, Action.SUBMIT)
+        letters.append(actions.do_submit(letter=letter, seat=seat, user=letter.drafter))
     assert {letter.state for letter in letters} == {Letter.State.AWAITING_SIGNATURE}
     return letters
 

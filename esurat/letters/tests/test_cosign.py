@@ -187,6 +187,7 @@ def test_the_api_creates_a_joint_letter_and_shows_its_co_signatories(city, clien
         "body": "<p>Isi</p>",
         "recipients": [{"kind": "to", "target": "agency",
                         "agency": str(city.agencies["Setda"].code)}],
+        "reviewers": [str(city.position("Diskominfo", "Kepala Bidang Aplikasi Informatika").code)],
         "signatory": str(city.position("Diskominfo",
                                        "Kepala Dinas Komunikasi dan Informatika").code),
         "cosignatories": [str(city.position(*KADIS_PUPR).code)],

@@ -54,7 +54,7 @@ def test_it_names_the_acting_official_in_the_timeline(client, city):
     Assignment.objects.create(position=kadis, user=city.users["kabid.aptika"], kind="plt")
     letter = draft_nota_dinas(city, reviewers=[])
     letter = send_through(city, letter, reviewers=(), signer="kabid.aptika")
-    client.force_login(city.users["staf.aptika"])
+    client.force_login(city.users["kabid.aptika"])  # drafted it
     response = client.get(reverse("letters:detail", args=[letter.code]))
     assert any(
         "(Plt. Kepala Dinas Komunikasi dan Informatika)" in e["text"]

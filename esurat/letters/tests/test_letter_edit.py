@@ -63,3 +63,19 @@ def test_it_requires_login_and_refuses_other_methods(client, city):
     client.force_login(city.users["staf.aptika"])
     assert client.delete(url).status_code == 405
     assert Letter.objects.get().version == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_take_the_kabid_out_of_the_chain(client, city):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    url = reverse("letters:edit", args=[letter.code])
+    data = _form_data(client.get(url), subject="Tanpa paraf", reviewers=[""])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Kepala Bidang Aplikasi Informatika must approve (paraf)" in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.subject == "Undangan rapat koordinasi"
+    planned = letter.review_steps.filter(round=0).values_list("position__title", flat=True)
+    assert list(planned) == ["Kepala Bidang Aplikasi Informatika"]
+    assert not AuditEvent.objects.filter(letter=letter, action="letter.updated").exists()

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 import pytest
@@ -5,6 +6,8 @@ from django.urls import reverse
 
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Letter, Recipient, ReviewStep
+
+TITLE_KADIS_PUPR = "Kepala Dinas Pekerjaan Umum dan Penataan Ruang"
 
 
 def _post_data(city, **overrides):
@@ -122,3 +125,77 @@ def test_it_sends_someone_without_a_position_away(client, city):
     response = client.get(reverse("letters:new"))
     assert response.status_code == 302
     assert Letter.objects.count() == 0
+
+
+def _selected(body: str, select_id: str) -> str | None:
+    """The value of the selected option of <select id=…> in the rendered page."""
+    match = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', body, re.S)
+    assert match, select_id
+    chosen = re.search(r'<option value="([^"]*)" selected>', match.group(1))
+    return chosen.group(1) if chosen else None
+
+
+@pytest.mark.django_db
+def test_it_shows_the_chosen_chain_again_when_the_form_is_refused(client, city):
+    kabid = str(city.position("Diskominfo", "Kepala Bidang Aplikasi Informatika").code)
+    sekdis = str(city.position("Diskominfo", "Sekretaris Dinas").code)
+    kadis_pupr = str(city.position("Dinas PUPR", TITLE_KADIS_PUPR).code)
+    client.force_login(city.users["staf.aptika"])
+    data = _post_data(city, subject="", reviewers=[kabid, sekdis, ""],
+                      cosignatories=[kadis_pupr, "", ""])  # fmt: skip
+    response = client.post(reverse("letters:new"), data)
+    assert response.status_code == 200 and "subject" in response.context["form"].errors
+    assert Letter.objects.count() == 0
+    body = response.content.decode()
+    # Both paraf lines and the co-signatory line show what was chosen, then one empty line.
+    assert _selected(body, "reviewer-1") == kabid and _selected(body, "reviewer-2") == sekdis
+    assert _selected(body, "reviewer-3") == ""
+    assert _selected(body, "cosignatory-1") == kadis_pupr
+    assert _selected(body, "cosignatory-2") == ""
+    # The page tells the autosave that the server's form is the truth: no older copy over it.
+    assert re.search(r'<form[^>]*id="compose-form"[^>]*data-autosave-bound', body) or re.search(
+        r'<form[^>]*data-autosave-bound[^>]*id="compose-form"', body
+    )
+
+
+@pytest.mark.django_db
+def test_it_marks_only_a_refused_form_as_bound_for_the_autosave(client, city):
+    client.force_login(city.users["staf.aptika"])
+    assert "data-autosave-bound" not in client.get(reverse("letters:new")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reviewers", [[""], [], ["sekdis"]])
+def test_it_refuses_a_chain_that_skips_the_kabid(client, city, reviewers):
+    sekdis = str(city.position("Diskominfo", "Sekretaris Dinas").code)
+    reviewers = [sekdis if r == "sekdis" else r for r in reviewers]
+    client.force_login(city.users["staf.aptika"])
+    response = client.post(reverse("letters:new"), _post_data(city, reviewers=reviewers))
+    assert response.status_code == 200
+    assert Letter.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="letter.created").exists()
+    body = response.content.decode()
+    assert "Kepala Bidang Aplikasi Informatika must approve (paraf) this letter" in body
+
+
+@pytest.mark.django_db
+def test_it_lets_the_drafter_add_a_reviewer_before_or_after_the_required_one(client, city):
+    kabid = str(city.position("Diskominfo", "Kepala Bidang Aplikasi Informatika").code)
+    sekdis = str(city.position("Diskominfo", "Sekretaris Dinas").code)
+    client.force_login(city.users["staf.aptika"])
+    for chain in ([kabid, sekdis], [sekdis, kabid]):
+        response = client.post(reverse("letters:new"), _post_data(city, reviewers=chain))
+        assert response.status_code == 302
+        letter = Letter.objects.get(code=response["Location"].split("/")[-2])
+        planned = letter.review_steps.filter(round=0).order_by("order")
+        assert [str(s.position.code) for s in planned] == chain
+
+
+@pytest.mark.django_db
+def test_it_lets_the_kabid_send_their_own_letter_straight_to_the_kadis(client, city):
+    client.force_login(city.users["kabid.aptika"])
+    response = client.post(reverse("letters:new"), _post_data(city, reviewers=[""]))
+    assert response.status_code == 302
+    letter = Letter.objects.get()
+    assert not letter.review_steps.exists()
+    assert AuditEvent.objects.filter(letter=letter, action="letter.created").count() == 1

@@ -9,8 +9,8 @@ from esurat.letters.tests.factories import draft_nota_dinas
 
 
 def _awaiting(city):
-    letter = draft_nota_dinas(city, reviewers=[])
-    user = city.users["staf.aptika"]
+    letter = draft_nota_dinas(city, reviewers=[])  # drafted by the Kabid: no paraf needed
+    user = letter.drafter
     return actions.do_submit(
         letter=letter, seat=seat_for_action(user, letter, Action.SUBMIT), user=user
     )

@@ -55,3 +55,41 @@ def test_it_requires_login_and_post(client, city):
     assert client.get(url).status_code == 405
     letter.refresh_from_db()
     assert letter.state == Letter.State.DRAFT
+
+
+def _pupr_draft_while_the_kabid_post_is_vacant(city):
+    """staf.pupr's Kabid Bina Marga has no holder in the demo city: nobody could paraf, so the
+    draft may go straight to the Kadis."""
+    return draft_nota_dinas(
+        city, drafter="staf.pupr", reviewers=[],
+        signatory=city.position("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang"),
+        to=[{"kind": "to", "target": "agency", "agency": city.agencies["Diskominfo"]}],
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_skip_a_reviewer_appointed_since_the_draft_was_saved(client, city):
+    from esurat.organisations.models import Assignment
+
+    letter = _pupr_draft_while_the_kabid_post_is_vacant(city)
+    kabid = city.position("Dinas PUPR", "Kepala Bidang Bina Marga")
+    Assignment.objects.create(position=kabid, user=city.users["kadis.pupr"], kind="plh")
+    client.force_login(city.users["staf.pupr"])
+    response = client.post(reverse("letters:submit", args=[letter.code]), follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("Kepala Bidang Bina Marga must approve (paraf)" in m for m in messages)
+    letter.refresh_from_db()
+    assert letter.state == Letter.State.DRAFT and letter.review_round == 0
+    assert not AuditEvent.objects.filter(letter=letter, action="letter.submitted").exists()
+
+
+@pytest.mark.django_db
+def test_it_sends_a_draft_without_reviewer_straight_to_the_signatory(client, city):
+    letter = _pupr_draft_while_the_kabid_post_is_vacant(city)
+    client.force_login(city.users["staf.pupr"])
+    response = client.post(reverse("letters:submit", args=[letter.code]))
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.state == Letter.State.AWAITING_SIGNATURE
+    event = AuditEvent.objects.get(letter=letter, action="letter.submitted")
+    assert event.data["to"] == "signature"

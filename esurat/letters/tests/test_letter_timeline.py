@@ -81,3 +81,31 @@ def test_every_letter_event_the_code_records_has_a_sentence_in_the_timeline():
     assert "letter.cosigned" in recorded and "letter.signed" in recorded  # the scan works
     missing = recorded - set(event_texts()) - {"letter.delivered"}  # delivered: _delivered_text
     assert not missing, missing
+
+
+def _submitted(city, **kwargs):
+    from esurat.letters import actions
+    from esurat.letters.access import Action, seat_for_action
+
+    letter = draft_nota_dinas(city, **kwargs)
+    seat = seat_for_action(letter.drafter, letter, Action.SUBMIT)
+    return actions.do_submit(letter=letter, seat=seat, user=letter.drafter)
+
+
+@pytest.mark.django_db
+def test_it_says_a_draft_with_a_reviewer_was_submitted_for_review(client, city):
+    letter = _submitted(city)  # staff, paraf by the Kabid
+    body = _timeline(client, city, letter)
+    assert "(Pranata Komputer Ahli Pertama) submitted the draft for review." in body
+    assert "straight for signature" not in body
+
+
+@pytest.mark.django_db
+def test_it_says_a_draft_without_reviewer_went_straight_to_signature(client, city):
+    letter = _submitted(city, reviewers=[])  # the Kabid's own letter, signed by the Kadis
+    body = _timeline(client, city, letter, username="kabid.aptika")
+    assert (
+        "(Kepala Bidang Aplikasi Informatika) submitted the draft straight for signature, "
+        "without review (paraf)." in body
+    )
+    assert "for review." not in body

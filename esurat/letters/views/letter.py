@@ -261,6 +261,10 @@ def event_texts() -> dict[str, str]:
         "letter.attachment_added": _("%(who)s attached %(name)s."),
         "letter.attachment_removed": _("%(who)s removed the attachment %(name)s."),
         "letter.submitted": _("%(who)s submitted the draft for review."),
+        # No reviewer in the chain (e.g. a head drafting their own letter): no paraf happened.
+        "letter.submitted:signature": _(
+            "%(who)s submitted the draft straight for signature, without review (paraf)."
+        ),
         "letter.approved": _("%(who)s approved the draft (paraf)."),
         "letter.returned": _("%(who)s returned the draft for revision."),
         "letter.signed": _("%(who)s signed the letter. Number: %(number)s."),
@@ -309,7 +313,8 @@ def _event_text(event: AuditEvent, texts: dict[str, str]) -> str:
     d = event.data or {}
     if event.action == "letter.delivered":
         return _delivered_text(d.get("inboxes"))
-    text = texts.get(event.action, _("%(who)s: %(action)s."))
+    text = texts.get(f"{event.action}:{d['to']}" if "to" in d else event.action)
+    text = text or texts.get(event.action, _("%(who)s: %(action)s."))
     values = {"version": "", "name": "", "number": "", "inboxes": "", "recipient": "", **d}
     return text % {**values, "who": _who(event), "action": event.action}
 

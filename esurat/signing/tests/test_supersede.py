@@ -87,3 +87,22 @@ def test_it_refuses_a_correction_of_a_letter_not_revoked_or_by_others(client, ci
         )
     letter.refresh_from_db()
     assert letter.superseded_by is None
+
+
+def test_it_puts_a_reviewer_required_since_the_revoked_letter_into_the_correction(client, city):
+    from esurat.organisations.models import Assignment
+
+    # Drafted while the Kabid Bina Marga post was vacant: signed without paraf, then revoked.
+    kadis = city.position("Dinas PUPR", "Kepala Dinas Pekerjaan Umum dan Penataan Ruang")
+    to = [{"kind": "to", "target": "agency", "agency": city.agencies["Diskominfo"]}]
+    draft = draft_nota_dinas(city, drafter="staf.pupr", reviewers=[], signatory=kadis, to=to)
+    letter = send_through(city, draft, reviewers=(), signer="kadis.pupr")
+    client.force_login(city.users["kadis.pupr"])
+    client.post(reverse("letters:revoke", kwargs={"code": letter.code}), {"reason": "Salah"})
+    kabid = city.position("Dinas PUPR", "Kepala Bidang Bina Marga")
+    Assignment.objects.create(position=kabid, user=city.users["kadis.pupr"], kind="plt")
+    client.force_login(city.users["staf.pupr"])
+    response = client.post(reverse("letters:supersede", kwargs={"code": letter.code}))
+    letter.refresh_from_db()
+    assert response.status_code == 302 and letter.superseded_by is not None
+    assert [s.position for s in letter.superseded_by.review_steps.filter(round=0)] == [kabid]
