@@ -24,10 +24,14 @@ from esurat.api import schemas
 from esurat.api.letters import _classification, _kind, letter_out
 from esurat.api.schemas import Error, ip_of
 from esurat.letters import incoming, scans
-from esurat.letters.access import access_letter, clerk_agency_ids, is_incoming_clerk
+from esurat.letters.access import (
+    access_clerk_agencies,
+    access_letter,
+    clerk_incoming_letters,
+    is_incoming_clerk,
+)
 from esurat.letters.actions import ActionRefused
 from esurat.letters.models import InboxEntry, Letter, Registration, Security, Urgency
-from esurat.organisations.models import Agency
 from esurat.search.models import LetterText
 
 router = Router(tags=["incoming letters"])
@@ -222,11 +226,7 @@ def _duplicate(letter: Letter) -> dict:
 
 def _clerk_agencies(request):
     """The agencies whose registry the caller keeps; anyone else gets 404."""
-    user = request.auth
-    ids = clerk_agency_ids(user)
-    if not ids:
-        raise Http404
-    return Agency.objects.filter(pk__in=ids, government_id=user.government_id).order_by("pk")
+    return access_clerk_agencies(request.auth).order_by("pk")
 
 
 def _access(request, code) -> Letter:
@@ -296,10 +296,9 @@ def incoming_list(request):
     agenda = Registration.objects.filter(letter=OuterRef("pk"), direction="in",
                                          agency=OuterRef("agency"))  # fmt: skip
     rows = (
-        Letter.objects.filter(agency__in=agencies, origin=Letter.Origin.REGISTERED)
+        clerk_incoming_letters(agencies)
         .annotate(agenda_seq=Subquery(agenda.values("seq")[:1]),
                   agenda_year=Subquery(agenda.values("year")[:1]))
-        .exclude(security__in=("R", "SR"))
         .select_related("sender", "scan_text")
     )  # fmt: skip
     waiting = rows.filter(state=Letter.State.REGISTERED).order_by("-created_at")[:LIST_SIZE]
