@@ -126,8 +126,9 @@ def snapshot(obj, fields) -> dict:
             value = f"{value}: {getattr(obj, name)}"  # the id, and who or what it is
         if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
             value = value.name or ""
-        if isinstance(value, datetime.datetime):  # one instant, one text, whatever the zone
-            value = value.astimezone(datetime.UTC).isoformat()
+        if isinstance(value, datetime.datetime):  # one instant, one text, whatever the zone;
+            # to the second, as forms show and post it
+            value = value.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
         if not isinstance(value, str | int | float | bool | type(None)):
             value = str(value)
         values[name] = value
