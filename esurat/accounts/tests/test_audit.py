@@ -150,3 +150,12 @@ def test_it_records_a_lockout(client, city, settings):
     assert len(locked) == 2  # the fifth failure, then the right password refused while locked
     assert all(e.data["login"] == "kabid.aptika" for e in locked)
     assert events("user.logged_in") == []
+
+
+def test_it_records_nothing_for_a_refused_change_of_an_employee(it_admin, city):
+    staff = city.users["staf.aptika"]
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    before = AuditEvent.objects.count()
+    response = it_admin.post(url, form_data(it_admin.get(url), nip="123", email="a@b.go.id"))
+    assert response.status_code == 200  # a NIP has 18 digits
+    assert AuditEvent.objects.count() == before

@@ -124,3 +124,17 @@ def test_it_records_each_unit_deleted_from_the_list(it_admin, city):
         str(u.code) for u in units
     )
     assert not Unit.objects.filter(pk__in=[u.pk for u in units]).exists()
+
+
+def test_it_records_nothing_for_a_refused_agency_or_unit_change(it_admin, city):
+    agency = city.agencies["Diskominfo"]
+    page = it_admin.get(url("agency", "change", agency.pk))
+    before = AuditEvent.objects.count()
+    taken = form_data(page, short_name="Dinas PUPR", phone="0541-777")  # another agency's name
+    assert it_admin.post(page.request["PATH_INFO"], taken).status_code == 200
+    unit = Unit.objects.filter(agency=agency).first()
+    page = it_admin.get(url("unit", "change", unit.pk))
+    elsewhere = Unit.objects.filter(agency=city.agencies["Dinas PUPR"]).first()
+    wrong = form_data(page, parent=elsewhere.pk)  # a parent in another agency
+    assert it_admin.post(page.request["PATH_INFO"], wrong).status_code == 200
+    assert AuditEvent.objects.count() == before
