@@ -93,6 +93,7 @@ POLICY: dict[str, Rule] = {
     "api:disposition_discard": disposition("POST"),
     "api:disposition_reopen": disposition("POST"),
     "api:disposition_follow_up": disposition("POST"),
+    "api:disposition_follow_up_file": disposition(),
     # The REST API (esurat/api/): a session or a personal token; anonymous callers get 401.
     "api:api-root": Rule("public"),
     "api:openapi-json": Rule("public"),
@@ -103,6 +104,7 @@ POLICY: dict[str, Rule] = {
     "api:agency_list": LOGIN_GET,
     "api:letter_kind_list": LOGIN_GET,
     "api:classification_search": LOGIN_GET,
+    "api:external_party_search": LOGIN_GET,
     "api:letter_inbox": LOGIN_GET,
     "api:letter_outbox": LOGIN_GET,
     "api:letter_drafts": LOGIN_GET,
@@ -127,6 +129,10 @@ POLICY: dict[str, Rule] = {
     "api:incoming_detail": letter(Action.VIEW),
     "api:incoming_proposal": letter(Action.CORRECT),
     "api:incoming_send": letter(Action.ROUTE, "POST"),
+    "api:incoming_correct": letter(Action.CORRECT, "PATCH"),
+    "api:incoming_scan_upload": Rule("clerk", ("POST",)),
+    "api:incoming_scan_detail": CLERK_GET,
+    "api:incoming_scan_discard": Rule("clerk", ("DELETE",)),
     "api:incoming_file": letter(Action.ROUTE, "POST"),
     # The letter as a document over the API (esurat/api/documents.py), over the same functions as
     # the screens: revoke / correction check the seat in esurat/signing/actions.py, deliveries are
@@ -138,6 +144,9 @@ POLICY: dict[str, Rule] = {
     "api:letter_verification": Rule("public"),
     "api:dispatch_book": CLERK_GET,
     "api:dispatch_detail": CLERK_GET,
+    # The registry clerk's books, read-only (esurat/api/registers.py), as the screens allow.
+    "api:number_register": CLERK_GET,
+    "api:agenda_book": CLERK_GET,
     "api:dispatch_printed": Rule("clerk", ("POST",)),
     "api:dispatch_record": Rule("clerk", ("POST",)),
     "api:dispatch_retry": Rule("clerk", ("POST",)),
@@ -146,6 +155,10 @@ POLICY: dict[str, Rule] = {
     # Incoming letters (esurat/letters/views/incoming.py).
     "letters:incoming": CLERK_GET,
     "letters:incoming_register": CLERK_FORM,
+    "letters:incoming_scan_upload": Rule("clerk", ("POST",)),
+    "letters:incoming_scan_status": CLERK_GET,
+    "letters:incoming_scan_file": CLERK_GET,
+    "letters:incoming_scan_discard": Rule("clerk", ("POST",)),
     "letters:incoming_duplicates": CLERK_GET,
     "letters:incoming_senders": CLERK_GET,
     "letters:incoming_detail": letter(Action.VIEW),

@@ -194,6 +194,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SCAN_MAX_PAGES = int(os.environ.get("SCAN_MAX_PAGES", "300"))
 SCAN_MAX_PHOTOS = int(os.environ.get("SCAN_MAX_PHOTOS", "40"))
 SCAN_MAX_IMAGE_PIXELS = int(os.environ.get("SCAN_MAX_IMAGE_MEGAPIXELS", "60")) * 1_000_000
+# A scan uploaded first (scan first) and never registered is removed after this many days.
+SCAN_UPLOAD_DAYS = int(os.environ.get("SCAN_UPLOAD_DAYS", "7"))
 OCR_LANGUAGE = os.environ.get("OCR_LANGUAGE", "ind")
 OCR_JOBS = int(os.environ.get("OCR_JOBS", "1"))  # pages read in parallel by one task
 OCR_PAGE_TIMEOUT = float(os.environ.get("OCR_PAGE_TIMEOUT", "180"))

@@ -82,7 +82,7 @@ class DispatchOut(Schema):
     book_number: str
     purpose: Dispatch.Purpose
     method: Dispatch.Method
-    state: Dispatch.State
+    state: schemas.named_enum(Dispatch.State, "DispatchState")
     recipient_kind: str = Field(description="to or cc")
     recipient_name: str
     email: str

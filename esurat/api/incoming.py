@@ -7,6 +7,11 @@ the registration, JSON for the rest) are parsed only after the access check, so 
 no clerk, or an outsider to the letter, gets 404 and never a 422 that would tell them more.
 A possible duplicate (same sender, number and date) answers 409 with the letters already
 registered; send the registration again with `confirm_duplicate=true` to register it anyway.
+
+Scan first, as on the screen: POST /incoming/scans (multipart `scan`) keeps the scan and has it
+read; poll GET /incoming/scans/{code} until `state` is done or failed (or `stalled`); then
+POST /incoming/ with the checked fields and `scan_code` instead of the file. A registered letter
+is corrected (e.g. with its OCR proposal) by PATCH /incoming/{code}.
 """
 
 import datetime
@@ -14,7 +19,8 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
@@ -26,18 +32,27 @@ from esurat.api.schemas import Error, ip_of
 from esurat.letters import incoming, scans
 from esurat.letters.access import (
     access_clerk_agencies,
+    access_incoming_scan,
     access_letter,
     clerk_incoming_letters,
     is_incoming_clerk,
 )
 from esurat.letters.actions import ActionRefused
-from esurat.letters.models import InboxEntry, Letter, Registration, Security, Urgency
+from esurat.letters.models import (
+    InboxEntry,
+    IncomingScan,
+    Letter,
+    Registration,
+    Security,
+    Urgency,
+)
 from esurat.search.models import LetterText
 
 router = Router(tags=["incoming letters"])
 
 REFUSALS = {404: Error, 409: Error, 422: schemas.ValidationErrors}
 LIST_SIZE = 50
+STALLED_AFTER = datetime.timedelta(minutes=10)  # as on the screen (views/incoming.py)
 
 
 # --- input ---------------------------------------------------------------------------------------
@@ -61,6 +76,9 @@ class RegisterIn(Schema):
     agency: UUID | None = Field(None, description="For a clerk of several agencies")
     confirm_duplicate: bool = False
     client_token: UUID | None = Field(None, description="Sending it again registers once")
+    scan_code: UUID | None = Field(
+        None, description="A scan uploaded first (POST /incoming/scans), instead of `scan`"
+    )
 
 
 class SendIn(Schema):
@@ -70,6 +88,12 @@ class SendIn(Schema):
 
 class NoteIn(Schema):
     note: str = ""
+
+
+class ScanIn(Schema):
+    """The fields of the multipart scan upload besides the file (in field `scan`)."""
+
+    agency: UUID | None = Field(None, description="For a clerk of several agencies")
 
 
 def _invalid(exc: PydanticValidationError) -> ValidationError:
@@ -94,13 +118,13 @@ def _form(request) -> RegisterIn:
 
 
 def _documented(schema: type[Schema], media: str = "application/json") -> dict:
-    body = schema.model_json_schema()
+    body = schemas.inline_json_schema(schema)
     if media == "multipart/form-data":
         body["properties"]["scan"] = {
             "type": "array", "items": {"type": "string", "format": "binary"},
             "description": "One PDF, or photos (JPEG/PNG) of the pages in order",
         }  # fmt: skip
-        body["required"] = [*body.get("required", []), "scan"]
+        body["description"] = "The scan goes in `scan`, or was uploaded first (`scan_code`)."
     return {"requestBody": {"content": {media: {"schema": body}}}}
 
 
@@ -252,9 +276,12 @@ def _access_as_clerk(request, code) -> Letter:
              url_name="incoming_register",
              openapi_extra=_documented(RegisterIn, "multipart/form-data"))  # fmt: skip
 def incoming_register(request):
-    """Register an incoming letter (multipart: the metadata fields and the scan in `scan`).
+    """Register an incoming letter (multipart: the metadata fields and the scan in `scan`, or
+    `scan_code` of a scan uploaded first).
 
-    The agenda number is issued at once; the scan is read in the background (see /proposal).
+    The agenda number is issued at once; a scan sent here is read in the background (see
+    /proposal); a scan uploaded first keeps its reading. Registering the same `scan_code` again
+    answers the letter it was registered as.
     A possible duplicate answers 409 with `duplicates` unless `confirm_duplicate=true`.
     """
     agencies = _clerk_agencies(request)
@@ -265,10 +292,19 @@ def incoming_register(request):
             raise ValidationError({"agency": [_("You are not a registry clerk of this agency.")]})
     else:
         agency = agencies.first()
-    try:
-        scan = scans.prepare_scan(request.FILES.getlist("scan"))
-    except ValidationError as exc:
-        raise ValidationError({"scan": exc.messages}) from exc
+    scan, upload = None, None
+    if payload.scan_code is not None:
+        upload = access_incoming_scan(request.auth, payload.scan_code)
+        if request.FILES.getlist("scan"):
+            raise ValidationError({"scan": [_("Send either the scan or scan_code, not both.")]})
+        if upload.letter_id is None and payload.agency is not None and upload.agency != agency:
+            raise ValidationError({"scan_code": [_("This scan was uploaded for another agency.")]})
+        agency = upload.agency
+    else:
+        try:
+            scan = scans.prepare_scan(request.FILES.getlist("scan"))
+        except ValidationError as exc:
+            raise ValidationError({"scan": exc.messages}) from exc
     try:
         letter = incoming.do_register_incoming(
             user=request.auth, agency=agency, sender_name=payload.sender_name,
@@ -277,7 +313,8 @@ def incoming_register(request):
             channel=payload.channel, kind=_kind(payload.kind),
             classification=_classification(payload.classification), security=payload.security,
             urgency=payload.urgency, subject=payload.subject, summary=payload.summary,
-            enclosures=payload.enclosures, scan=scan, allow_duplicate=payload.confirm_duplicate,
+            enclosures=payload.enclosures, scan=scan, upload=upload,
+            allow_duplicate=payload.confirm_duplicate,
             client_token=payload.client_token, ip_address=ip_of(request),
         )  # fmt: skip
     except incoming.PossibleDuplicate as exc:
@@ -353,4 +390,88 @@ def incoming_file(request, code: UUID):
     payload = _json(request, NoteIn)
     incoming.do_file_without_disposition(letter=letter, user=request.auth, note=payload.note,
                                          ip_address=ip_of(request))  # fmt: skip
+    return incoming_out(request.auth, Letter.objects.get(pk=letter.pk))
+
+
+# --- scan first ----------------------------------------------------------------------------------
+
+
+def _scan_out(upload: IncomingScan) -> dict:
+    stalled = upload.is_waiting and timezone.now() - upload.updated_at > STALLED_AFTER
+    return {"code": upload.code, "state": upload.state, "stalled": stalled,
+            "name": upload.original_name, "pages": upload.pages, "sha256": upload.sha256,
+            "source": upload.source, "proposal": upload.proposal or {}, "error": upload.error,
+            "letter": upload.letter.code if upload.letter_id else None,
+            "created_at": upload.created_at, "updated_at": upload.updated_at}  # fmt: skip
+
+
+def _documented_upload() -> dict:
+    body = ScanIn.model_json_schema()
+    body["properties"]["scan"] = {
+        "type": "array", "items": {"type": "string", "format": "binary"},
+        "description": "One PDF, or photos (JPEG/PNG) of the pages in order",
+    }  # fmt: skip
+    body["required"] = ["scan"]
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": body}}}}
+
+
+@router.post("/scans", response={201: schemas.ScanUploadOut, 404: Error,
+                                 422: schemas.ValidationErrors},
+             url_name="incoming_scan_upload", openapi_extra=_documented_upload())  # fmt: skip
+def incoming_scan_upload(request):
+    """Scan first: keep a scan (multipart `scan`) for a letter not yet registered, and read it.
+
+    Checked by content like the registration's scan. Poll GET /incoming/scans/{code} for the
+    proposal, then register with POST /incoming/ and `scan_code`.
+    """
+    agencies = _clerk_agencies(request)
+    code = request.POST.get("agency") or None
+    agency = agencies.first()
+    if code is not None:
+        try:
+            agency = agencies.filter(code=UUID(code)).first()
+        except ValueError:
+            agency = None
+        if agency is None:
+            raise ValidationError({"agency": [_("You are not a registry clerk of this agency.")]})
+    try:
+        scan = scans.prepare_scan(request.FILES.getlist("scan"))
+    except ValidationError as exc:
+        raise ValidationError({"scan": exc.messages}) from exc
+    upload = incoming.do_upload_incoming_scan(user=request.auth, agency=agency, scan=scan,
+                                              ip_address=ip_of(request))  # fmt: skip
+    return 201, _scan_out(upload)
+
+
+@router.get("/scans/{uuid:code}", response={200: schemas.ScanUploadOut, 404: Error},
+            url_name="incoming_scan_detail")  # fmt: skip
+def incoming_scan_detail(request, code: UUID):
+    """An uploaded scan: its reading's state and proposal (poll while pending or running)."""
+    return _scan_out(access_incoming_scan(request.auth, code))
+
+
+@router.delete("/scans/{uuid:code}", response={204: None, 404: Error, 409: Error},
+               url_name="incoming_scan_discard")  # fmt: skip
+def incoming_scan_discard(request, code: UUID):
+    """Discard an uploaded scan that will not be registered (409 once registered)."""
+    upload = access_incoming_scan(request.auth, code)
+    incoming.do_discard_incoming_scan(upload=upload, user=request.auth, ip_address=ip_of(request))
+    return HttpResponse(status=204)
+
+
+@router.patch("/{uuid:code}", response={200: IncomingOut, **REFUSALS},
+              url_name="incoming_correct",
+              openapi_extra=_documented(schemas.IncomingCorrectionIn))  # fmt: skip
+def incoming_correct(request, code: UUID):
+    """Correct a registered letter's sender, number, date or subject, e.g. with the values of
+    its OCR proposal (GET /incoming/{code}/proposal) as the clerk checked them.
+
+    Allowed while the letter is registered or sent on (409 once filed); absent or empty values
+    leave a field as it is. The audit event keeps the previous values.
+    """
+    letter = _access_as_clerk(request, code)
+    payload = _json(request, schemas.IncomingCorrectionIn)
+    values = {k: v for k, v in payload.dict().items() if v not in (None, "")}
+    incoming.do_apply_ocr_proposal(letter=letter, user=request.auth, values=values,
+                                   ip_address=ip_of(request))  # fmt: skip
     return incoming_out(request.auth, Letter.objects.get(pk=letter.pk))

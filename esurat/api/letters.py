@@ -7,6 +7,8 @@ the letter's state or the caller's seat does not allow gets 409 with the reason,
 
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router
@@ -17,15 +19,26 @@ from pydantic import Field
 from esurat.api import schemas
 from esurat.api.reference import agency_ref, position_ref
 from esurat.api.schemas import Error, ip_of
-from esurat.audit.models import AuditEvent
+from esurat.delivery.actions import do_save_external_party
 from esurat.letters import actions, selectors
-from esurat.letters.access import Action, access_letter, allowed_actions, seat_for_action
+from esurat.letters.access import (
+    Action,
+    access_letter,
+    allowed_actions,
+    is_drafting_insider,
+    registrations_visible_to,
+    seat_for_action,
+    timeline_visible_to,
+    versions_visible_to,
+)
 from esurat.letters.models import (
     Attachment,
     Classification,
+    ExternalParty,
     InboxEntry,
     Letter,
     LetterKind,
+    Registration,
     Urgency,
 )
 from esurat.organisations.access import seats_of
@@ -70,7 +83,7 @@ def letter_summary(letter: Letter) -> dict:
     }  # fmt: skip
 
 
-def _inbox_item(entry: InboxEntry) -> dict:
+def _inbox_item(entry: InboxEntry, agenda: dict) -> dict:
     letter = entry.letter
     return {
         "letter": letter.code, "subject": letter.subject, "number": letter.number,
@@ -79,7 +92,20 @@ def _inbox_item(entry: InboxEntry) -> dict:
         "sender": letter.sender.name if letter.sender else None,
         "inbox": entry.position.title, "recipient_kind": entry.kind,
         "delivered_at": entry.delivered_at, "read_at": entry.read_at,
+        "agenda_number": agenda.get((letter.pk, entry.position.agency_id)),
     }  # fmt: skip
+
+
+def _agenda_numbers(entries: list[InboxEntry]) -> dict:
+    """(letter id, agency id) → the incoming agenda number of that agency, for a page of the
+    caller's inbox: each entry's position is the caller's own seat, so its agency's book is theirs.
+    One query for the page."""
+    rows = Registration.objects.filter(
+        letter_id__in={e.letter_id for e in entries},
+        agency_id__in={e.position.agency_id for e in entries},
+        direction=Registration.Direction.IN,
+    ).only("letter_id", "agency_id", "year", "seq")
+    return {(r.letter_id, r.agency_id): r.agenda_number for r in rows}
 
 
 def _name(user) -> str | None:
@@ -87,13 +113,18 @@ def _name(user) -> str | None:
 
 
 def letter_out(user, letter: Letter) -> dict:
-    """Everything about one letter the caller may see (they were checked by access_letter)."""
-    steps = list(
-        letter.review_steps.select_related("position__agency", "acted_by").order_by(
-            "round", "order"
+    """Everything about one letter the caller may see (they were checked by access_letter). The
+    review chain and its notes are for the drafting chain only, as on the letter page."""
+    steps = (
+        list(
+            letter.review_steps.select_related("position__agency", "acted_by").order_by(
+                "round", "order"
+            )
         )
+        if is_drafting_insider(user, letter)
+        else []
     )
-    recipients = letter.recipients.select_related("position__agency", "agency")
+    recipients = letter.recipients.select_related("position__agency", "agency", "external")
     signatures = letter.signatures.select_related("position__agency", "user")
     return {
         "code": letter.code, "origin": letter.origin, "state": letter.state,
@@ -114,6 +145,7 @@ def letter_out(user, letter: Letter) -> dict:
         "received_on": letter.received_on,
         "recipients": [{"kind": r.kind, "target": r.target, "position": position_ref(r.position),
                         "agency": agency_ref(r.agency) if r.agency else None,
+                        "external": _party_out(r.external) if r.external else None,
                         "label": r.label()} for r in recipients],
         "reviewers": [position_ref(s.position) for s in steps if s.round == 0],
         "review_steps": [{"round": s.round, "order": s.order, "position": position_ref(s.position),
@@ -125,8 +157,15 @@ def letter_out(user, letter: Letter) -> dict:
                         "content_sha256": s.content_sha256, "provider": s.provider,
                         "level": s.level, "signed_at": s.signed_at} for s in signatures],
         "attachments": [_attachment_out(a) for a in letter.attachments.all()],
+        "registrations": [{"agency": r.agency.short_name, "direction": r.direction,
+                           "agenda_number": r.agenda_number, "registered_at": r.registered_at}
+                          for r in registrations_visible_to(user, letter).select_related("agency")],
         "allowed_actions": sorted(a.value for a in allowed_actions(user, letter)),
     }  # fmt: skip
+
+
+def _party_out(p: ExternalParty) -> dict:
+    return {"code": p.code, "name": p.name, "email": p.email, "address": p.address}
 
 
 def _attachment_out(a: Attachment) -> dict:
@@ -165,7 +204,29 @@ def _positions(user, codes: list[UUID], field: str) -> list[Position]:
     return [found[c] for c in codes]
 
 
-def _recipients(user, rows: list[schemas.RecipientIn]) -> list[dict]:
+def _external(user, row: schemas.RecipientIn, i: int, ip_address) -> ExternalParty:
+    """The outside party named by code, or by name (and e-mail) as the compose form allows: found
+    in the government's directory or added to it (do_save_external_party)."""
+    if row.external:
+        party = ExternalParty.objects.filter(code=row.external,
+                                             government_id=user.government_id).first()  # fmt: skip
+        if party is None:
+            raise invalid(["body", "recipients", str(i)], _("Unknown outside party."))
+        return party
+    if not row.name.strip():
+        raise invalid(["body", "recipients", str(i)], _("Give the name of the outside party."))
+    if row.email:
+        try:
+            validate_email(row.email.strip())
+        except DjangoValidationError as exc:
+            raise invalid(
+                ["body", "recipients", str(i)], _("Enter a valid e-mail address.")
+            ) from exc
+    return do_save_external_party(government=user.government, user=user, name=row.name,
+                                  email=row.email, ip_address=ip_address)  # fmt: skip
+
+
+def _recipients(user, rows: list[schemas.RecipientIn], ip_address=None) -> list[dict]:
     position_codes = [r.position for r in rows if r.target == "position" and r.position]
     positions = {p.code: p for p in _positions(user, position_codes, "recipients")}
     agency_codes = [r.agency for r in rows if r.target in ("agency", "agency_all") and r.agency]
@@ -181,7 +242,10 @@ def _recipients(user, rows: list[schemas.RecipientIn]) -> list[dict]:
             raise invalid(["body", "recipients", str(i)], _("Choose the recipient's position."))
         if r.target in ("agency", "agency_all") and agency is None:
             raise invalid(["body", "recipients", str(i)], _("Choose the recipient's agency."))
-        result.append({"kind": r.kind, "target": r.target, "position": position, "agency": agency})
+        row = {"kind": r.kind, "target": r.target, "position": position, "agency": agency}
+        if r.target == "external":
+            row["external"] = _external(user, r, i, ip_address)
+        result.append(row)
     return result
 
 
@@ -203,6 +267,9 @@ def _seat(user, letter: Letter, action: Action):
     seat = seat_for_action(user, letter, action)
     if seat is not None:
         return seat
+    if action == Action.EDIT and letter.origin == Letter.Origin.REGISTERED:
+        raise actions.ActionRefused(_("An incoming letter's sender, number, date and subject are "
+                                      "corrected with PATCH /api/v1/incoming/{code}."))  # fmt: skip
     drafter_only = (Action.EDIT, Action.SUBMIT, Action.WITHDRAW)
     if action in drafter_only and letter.is_editable:
         raise actions.ActionRefused(_("Only the drafter can do this."))
@@ -282,7 +349,9 @@ def letter_inbox(request, filters: Query[InboxQuery]):
         user, cursor=filters.cursor, unread=filters.unread, urgency=filters.urgency or "",
         kind=kind_id, agency=agency_id,
     )  # fmt: skip
-    return {"items": [_inbox_item(e) for e in page.items], "next_cursor": page.next_cursor}
+    agenda = _agenda_numbers(page.items) if page.items else {}
+    return {"items": [_inbox_item(e, agenda) for e in page.items],
+            "next_cursor": page.next_cursor}  # fmt: skip
 
 
 @router.get("/letters/outbox", response=schemas.LetterPage, url_name="letter_outbox")
@@ -321,7 +390,7 @@ def letter_create(request, payload: schemas.LetterIn):
         seat=seat, user=user, kind=_kind(payload.kind),
         classification=_classification(payload.classification), security=payload.security,
         urgency=payload.urgency, subject=payload.subject, body=payload.body,
-        recipients=_recipients(user, payload.recipients),
+        recipients=_recipients(user, payload.recipients, ip_of(request)),
         reviewers=_positions(user, payload.reviewers, "reviewers"),
         signatory=_positions(user, [payload.signatory], "signatory")[0],
         cosignatories=_positions(user, payload.cosignatories, "cosignatories"),
@@ -357,7 +426,7 @@ def letter_update(request, code: UUID, payload: schemas.LetterPatch):
     if "classification" in given:
         fields["classification"] = _classification(given["classification"])
     if "recipients" in given:
-        fields["recipients"] = _recipients(user, payload.recipients)
+        fields["recipients"] = _recipients(user, payload.recipients, ip_of(request))
     if "reviewers" in given:
         fields["reviewers"] = _positions(user, payload.reviewers, "reviewers")
     if "signatory" in given:
@@ -380,8 +449,13 @@ def letter_attachment_add(request, code: UUID, file: File[UploadedFile]):
     return 201, _attachment_out(attachment)
 
 
+FILE_OUT = {"responses": {200: {"description": "The file, as an attachment to save", "content": {
+    t: {"schema": {"type": "string", "format": "binary"}}
+    for t in ("application/pdf", "image/jpeg", "image/png")}}}}  # fmt: skip
+
+
 @router.get("/attachments/{uuid:code}", url_name="attachment_download",
-            response={200: None, 404: Error})  # fmt: skip
+            response={200: None, 404: Error}, openapi_extra=FILE_OUT)  # fmt: skip
 def attachment_download(request, code: UUID):
     """The attached file itself, for anyone who may read its letter."""
     attachment = _access_attachment(request, code)
@@ -469,23 +543,27 @@ def letter_withdraw(request, code: UUID):
 @router.get("/letters/{uuid:code}/versions", response=list[schemas.VersionOut],
             url_name="letter_versions")  # fmt: skip
 def letter_versions(request, code: UUID):
-    """Every saved version of the letter's content, oldest first."""
+    """The saved versions of the letter's content, oldest first: every draft for the drafting
+    chain, only the signed version for anyone else (esurat.letters.access.versions_visible_to)."""
     letter = _access(request, code)
+    rows = versions_visible_to(request.auth, letter).select_related("created_by")
     return [{"number": v.number, "subject": v.subject, "body": v.body,
              "created_by": v.created_by.get_full_name(), "created_at": v.created_at,
-             "note": v.note} for v in letter.versions.select_related("created_by")]  # fmt: skip
+             "note": v.note} for v in rows]  # fmt: skip
 
 
 @router.get("/letters/{uuid:code}/timeline", response=list[schemas.EventOut],
             url_name="letter_timeline")  # fmt: skip
 def letter_timeline(request, code: UUID):
-    """The letter's audit events in order: who did what, acting for whom, when."""
+    """The letter's audit events in order: who did what, acting for whom, when. How the letter
+    was drafted (return notes, paraf) is shown to its drafting chain only, as on the letter page
+    (esurat.letters.access.timeline_visible_to)."""
     letter = _access(request, code)
-    events = AuditEvent.objects.filter(letter=letter).select_related("acting_for__agency")
+    events = timeline_visible_to(request.auth, letter).select_related("acting_for__agency")
     return [{"seq": e.seq, "at": e.at, "action": e.action,
              "actor": e.actor_name if e.actor_id else "e-Surat",
              "acting_for": position_ref(e.acting_for), "acting_as": e.acting_as,
-             "data": e.data or {}} for e in events.order_by("seq")]  # fmt: skip
+             "data": e.data or {}} for e in events]  # fmt: skip
 
 
 RECEIPTS_LIMIT = 1000

@@ -8,7 +8,7 @@ from pydantic import Field
 from esurat.accounts.models import Role
 from esurat.api import schemas
 from esurat.letters import selectors
-from esurat.letters.models import Classification, LetterKind
+from esurat.letters.models import Classification, ExternalParty, LetterKind
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 
@@ -93,3 +93,20 @@ def classification_search(request, filters: Query[ClassificationQuery]):
     if q:
         qs = qs.filter(Q(code__startswith=q.split(" ", 1)[0]) | Q(name__icontains=q))
     return list(qs.only("code", "name")[: filters.limit])
+
+
+class ExternalPartyQuery(schemas.Schema):
+    q: str = Field("", max_length=100, description="Words of the name or the e-mail address")
+    limit: int = Field(20, ge=1, le=50)
+
+
+@router.get("/external-parties", response=list[schemas.ExternalPartyOut],
+            url_name="external_party_search")  # fmt: skip
+def external_party_search(request, filters: Query[ExternalPartyQuery]):
+    """Outside parties of the caller's government's directory (addressees with target=external),
+    by name; a new one is added by addressing a letter to its name."""
+    q = filters.q.strip()
+    qs = ExternalParty.objects.filter(government_id=request.auth.government_id)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    return list(qs.order_by("name")[: filters.limit])

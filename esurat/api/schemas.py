@@ -5,17 +5,48 @@ by their slug and classifications by their code; never by a database id.
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from esurat.letters.models import Letter, Security, Urgency
 
 
 def ip_of(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+def named_enum(choices, name: str):
+    """`choices` (a TextChoices) under a name of its own, inline in the schema. ninja files every
+    enum under its class name, so Letter.State and Dispatch.State would both be "State" and one
+    would replace the other in the served schema."""
+    schema = {"title": name, "type": "string", "enum": list(choices.values)}
+    return Annotated[choices, WithJsonSchema(schema)]
+
+
+def inline_json_schema(schema: type[Schema]) -> dict:
+    """The model's JSON schema with its $defs written in place: a request body documented by hand
+    (openapi_extra) must not point at #/$defs/…, which does not exist in the served document."""
+    body = schema.model_json_schema()
+    defs = body.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline({**defs[ref.removeprefix("#/$defs/")],
+                               **{k: v for k, v in node.items() if k != "$ref"}})  # fmt: skip
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(body)
+
+
+LetterState = named_enum(Letter.State, "LetterState")
 
 
 class Error(Schema):
@@ -80,7 +111,7 @@ class UserOut(Schema):
     email: str
 
 
-class CountersOut(Schema):
+class LetterCountersOut(Schema):
     unread: int
     to_review: int
     to_sign: int
@@ -93,7 +124,7 @@ class MeOut(Schema):
     time_zone: str | None
     seats: list[SeatOut]
     roles: list[str]
-    counters: CountersOut
+    counters: LetterCountersOut
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -113,6 +144,9 @@ class InboxItemOut(Schema):
     recipient_kind: Literal["to", "cc"]
     delivered_at: datetime.datetime
     read_at: datetime.datetime | None
+    agenda_number: str | None = Field(
+        description="The incoming agenda number in the book of the inbox's agency, once registered"
+    )
 
 
 class InboxPage(Schema):
@@ -123,7 +157,7 @@ class InboxPage(Schema):
 class LetterSummaryOut(Schema):
     code: UUID
     subject: str
-    state: Letter.State
+    state: LetterState
     number: str
     letter_date: datetime.date | None
     kind: str
@@ -153,11 +187,19 @@ class NeedsActionOut(Schema):
 # --- one letter ----------------------------------------------------------------------------------
 
 
+class ExternalPartyOut(Schema):
+    code: UUID
+    name: str
+    email: str = Field(description="Letters are e-mailed here; without it they go on paper")
+    address: str
+
+
 class RecipientOut(Schema):
     kind: Literal["to", "cc"]
     target: str
     position: PositionRef | None
     agency: AgencyRef | None
+    external: ExternalPartyOut | None = Field(description="For target=external")
     label: str
 
 
@@ -194,6 +236,13 @@ class AttachmentOut(Schema):
     uploaded_at: datetime.datetime
 
 
+class RegistrationOut(Schema):
+    agency: str
+    direction: Literal["in", "out"]
+    agenda_number: str
+    registered_at: datetime.datetime
+
+
 class CoSignatoryOut(Schema):
     position: PositionRef
     state: str
@@ -202,7 +251,7 @@ class CoSignatoryOut(Schema):
 class LetterOut(Schema):
     code: UUID
     origin: str
-    state: Letter.State
+    state: LetterState
     kind: LetterKindOut
     classification: ClassificationOut
     security: Security
@@ -232,10 +281,18 @@ class LetterOut(Schema):
     sender_date: datetime.date | None
     received_on: datetime.date | None
     recipients: list[RecipientOut]
-    reviewers: list[PositionRef] = Field(description="The planned review chain, in order")
-    review_steps: list[ReviewStepOut] = Field(description="Every paraf of every review round")
+    reviewers: list[PositionRef] = Field(
+        description="The planned review chain, in order (empty for all but the drafting chain)"
+    )
+    review_steps: list[ReviewStepOut] = Field(
+        description="Every paraf of every review round (empty for all but the drafting chain)"
+    )
     signatures: list[SignatureOut]
     attachments: list[AttachmentOut]
+    registrations: list[RegistrationOut] = Field(
+        description="The letter's agenda numbers in the books of the agencies you hold a position "
+        "in or keep the registry of (incoming for a received letter, outgoing for a sent one)"
+    )
     allowed_actions: list[str] = Field(
         description="What the caller may do now: view, edit, submit, withdraw, review, sign "
         "(sign also allows return), view_receipts"
@@ -270,13 +327,6 @@ class ReceiptOut(Schema):
     read_as: str
 
 
-class RegistrationOut(Schema):
-    agency: str
-    direction: Literal["in", "out"]
-    agenda_number: str
-    registered_at: datetime.datetime
-
-
 class ReceiptsOut(Schema):
     delivered: int
     read: int
@@ -289,9 +339,21 @@ class ReceiptsOut(Schema):
 
 class RecipientIn(Schema):
     kind: Literal["to", "cc"] = "to"
-    target: Literal["position", "agency", "agency_all", "government_all"]
+    target: Literal["position", "agency", "agency_all", "government_all", "external"]
     position: UUID | None = Field(None, description="For target=position")
     agency: UUID | None = Field(None, description="For target=agency or agency_all")
+    external: UUID | None = Field(
+        None, description="For target=external: an outside party of GET /external-parties"
+    )
+    name: str = Field(
+        "", max_length=300,
+        description="For target=external without `external`: the outside party's name; found in "
+        "the government's directory by name, or added to it",
+    )  # fmt: skip
+    email: str = Field(
+        "", max_length=254,
+        description="With `name`: where the signed letter is e-mailed (on paper without it)",
+    )  # fmt: skip
 
 
 class LetterIn(Schema):
@@ -352,3 +414,47 @@ class SignIn(Schema):
 
 class ReturnIn(Schema):
     note: str = Field(min_length=1, max_length=5000)
+
+
+# --- incoming letters, scan first (esurat/api/incoming.py) -----------------------------------------
+
+
+class IncomingProposalOut(Schema):
+    """What the text of a scan proposes; "" where nothing was found (or not read yet)."""
+
+    sender: str = ""
+    sender_number: str = ""
+    sender_date: str = Field("", description="ISO date, or empty")
+    subject: str = ""
+
+
+class ScanUploadOut(Schema):
+    """A scan uploaded before its letter is registered, and how its reading goes."""
+
+    code: UUID
+    state: Literal["pending", "running", "done", "failed"] = Field(
+        description="Poll GET /incoming/scans/{code} while pending or running"
+    )
+    stalled: bool = Field(
+        description="Still not read long after the upload (the reader is busy or stopped): "
+        "register the letter with the fields typed by hand"
+    )
+    name: str
+    pages: int
+    sha256: str
+    source: Literal["", "pdf", "ocr", "mixed"]
+    proposal: IncomingProposalOut
+    error: str
+    letter: UUID | None = Field(description="The letter it was registered as, once registered")
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class IncomingCorrectionIn(Schema):
+    """The checked values (from the OCR proposal, possibly corrected); absent or empty values
+    leave the field as it is."""
+
+    sender_name: str | None = Field(None, max_length=300)
+    sender_number: str | None = Field(None, max_length=120)
+    sender_date: datetime.date | None = None
+    subject: str | None = Field(None, max_length=300)

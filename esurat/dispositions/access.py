@@ -13,7 +13,7 @@ An outsider gets 404, never 403.
 
 from django.http import Http404
 
-from esurat.dispositions.models import Disposition, DispositionSettings
+from esurat.dispositions.models import Disposition, DispositionSettings, FollowUpFile
 from esurat.letters.access import access_letter
 from esurat.letters.models import InboxEntry, Letter
 from esurat.organisations.access import Seat, seats_of
@@ -61,6 +61,20 @@ def access_disposition(user, code, *, ip_address=None) -> Disposition:
     ):
         raise Http404
     return disposition
+
+
+def access_follow_up_file(user, code, file_code, *, ip_address=None) -> FollowUpFile:
+    """A file of a follow-up report on the disposition `code`, for whoever may see that
+    disposition (access_disposition), else Http404."""
+    disposition = access_disposition(user, code, ip_address=ip_address)
+    row = (
+        FollowUpFile.objects.filter(code=file_code, follow_up__disposition=disposition)
+        .select_related("follow_up")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
 
 
 def receiving_seats(user, letter: Letter) -> list[Seat]:

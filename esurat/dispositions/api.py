@@ -10,22 +10,25 @@ import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
-from esurat.api.schemas import Error, PositionRef, ValidationErrors, ip_of
+from esurat.api.schemas import Error, PositionRef, ValidationErrors, inline_json_schema, ip_of
 from esurat.dispositions import actions, selectors
 from esurat.dispositions.access import (
     access_disposition,
+    access_follow_up_file,
     candidate_positions,
     giver_seat,
     receiving_seats,
     recipient_seat,
     settings_for,
 )
-from esurat.dispositions.models import Disposition, Instruction
+from esurat.dispositions.models import Disposition, FollowUp, Instruction
 from esurat.letters.access import access_letter
 from esurat.lib.workdays import default_due_date
 from esurat.organisations.access import seats_of
@@ -64,7 +67,7 @@ class PageOut(Schema):
     next_cursor: str | None
 
 
-class CountersOut(Schema):
+class DispositionCountersOut(Schema):
     received: int
     unread: int
     given: int
@@ -93,11 +96,26 @@ class ReopenIn(Schema):
     note: str = ""
 
 
+class FollowUpFileOut(Schema):
+    code: UUID = Field(description="GET /dispositions/{code}/files/{file code} downloads it")
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
 class FollowUpOut(Schema):
     code: UUID
     text: str
-    files: list[str]
+    files: list[str] = Field(description="The files' SHA-256, in order")
+    attachments: list[FollowUpFileOut] = Field(description="The files, in the same order")
+    position: str = Field(description="The position that reported")
+    created_by: str
     created_at: datetime.datetime
+
+
+class DispositionDetailOut(DispositionOut):
+    follow_ups: list[FollowUpOut] = Field(description="The follow-up reports, oldest first")
 
 
 def _out(d: Disposition, status: str = "") -> dict:
@@ -111,6 +129,16 @@ def _out(d: Disposition, status: str = "") -> dict:
     }  # fmt: skip
 
 
+def _follow_up_out(f: FollowUp) -> dict:
+    files = list(f.files.all())
+    return {"code": f.code, "text": f.text, "created_at": f.created_at,
+            "position": f.position.title, "created_by": f.created_by.get_full_name(),
+            "files": [x.sha256 for x in files],
+            "attachments": [{"code": x.code, "name": x.original_name,
+                             "content_type": x.content_type, "size": x.size,
+                             "sha256": x.sha256} for x in files]}  # fmt: skip
+
+
 def _body(request, schema: type[Schema]):
     """The JSON body, parsed only after the access check (an outsider gets 404, not 422)."""
     try:
@@ -122,7 +150,7 @@ def _body(request, schema: type[Schema]):
 
 def _documented(schema: type[Schema]) -> dict:
     return {
-        "requestBody": {"content": {"application/json": {"schema": schema.model_json_schema()}}}
+        "requestBody": {"content": {"application/json": {"schema": inline_json_schema(schema)}}}
     }
 
 
@@ -151,7 +179,7 @@ def disposition_list(request, box: str = "received", after: str | None = None):
             "next_cursor": page.next_cursor}  # fmt: skip
 
 
-@router.get("/counters", response=CountersOut, url_name="disposition_counters")
+@router.get("/counters", response=DispositionCountersOut, url_name="disposition_counters")
 def disposition_counters(request):
     """Open received, unread, open given, awaiting approval, overdue."""
     return selectors.counters(request.auth)
@@ -228,10 +256,30 @@ def _reload(d: Disposition) -> dict:
     return _out(fresh, selectors.deadlines(fresh.letter.government).status(fresh))
 
 
-@router.get("/{uuid:code}", response={200: DispositionOut, 404: Error},
+@router.get("/{uuid:code}", response={200: DispositionDetailOut, 404: Error},
             url_name="disposition_detail")  # fmt: skip
 def disposition_detail(request, code: UUID):
-    return _reload(_get(request, code))
+    """One disposition, with its follow-up reports and their files."""
+    d = _get(request, code)
+    reports = d.follow_ups.select_related("position", "created_by").prefetch_related("files")
+    return {**_reload(d), "follow_ups": [_follow_up_out(f) for f in reports]}
+
+
+FILE_OUT = {"responses": {200: {"description": "The file, as an attachment to save", "content": {
+    t: {"schema": {"type": "string", "format": "binary"}}
+    for t in ("application/pdf", "image/jpeg", "image/png")}}}}  # fmt: skip
+
+
+@router.get("/{uuid:code}/files/{uuid:file_code}", response={200: None, 404: Error},
+            url_name="disposition_follow_up_file", openapi_extra=FILE_OUT)  # fmt: skip
+def disposition_follow_up_file(request, code: UUID, file_code: UUID):
+    """A file of a follow-up report, for whoever may see the disposition (as on its page)."""
+    row = access_follow_up_file(request.auth, code, file_code, ip_address=ip_of(request))
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
+                            content_type=row.content_type)  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post("/{uuid:code}/read", response={200: DispositionOut, **REFUSALS},
@@ -300,5 +348,4 @@ def disposition_follow_up(
         disposition=d, seat=seat, user=request.auth, text=text, uploads=files or [],
         ip_address=ip_of(request),
     )  # fmt: skip
-    return 201, {"code": follow_up.code, "text": follow_up.text, "created_at": follow_up.created_at,
-                 "files": [f.sha256 for f in follow_up.files.all()]}  # fmt: skip
+    return 201, _follow_up_out(follow_up)

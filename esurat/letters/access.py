@@ -14,10 +14,12 @@ from django.http import Http404
 
 from esurat.accounts.models import Role
 from esurat.audit.actions import Actor, record_event
+from esurat.audit.models import AuditEvent
 from esurat.letters.models import (
     NARROW_SECURITY,
     CoSignatory,
     InboxEntry,
+    IncomingScan,
     IssuedNumber,
     Letter,
     Participant,
@@ -118,6 +120,24 @@ def seat_filter(user, field_name: str) -> Q:
     return q
 
 
+def incoming_scans_of(user):
+    """Scans uploaded first and not yet registered, of the agencies whose registry the user keeps."""
+    return IncomingScan.objects.filter(agency_id__in=clerk_agency_ids(user), letter__isnull=True)
+
+
+def access_incoming_scan(user, code) -> IncomingScan:
+    """The uploaded scan with this code if the user is a registry clerk of its agency, else
+    Http404 (also once registered: the row then names its letter)."""
+    row = (
+        IncomingScan.objects.filter(code=code, agency_id__in=clerk_agency_ids(user))
+        .select_related("agency__government", "letter")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
 def _position_ids(user, *, narrow: bool) -> set[int]:
     return {s.position.pk for s in seats_of(user) if not (narrow and s.is_delegate)}
 
@@ -214,6 +234,56 @@ def access_letter(user, code, *, ip_address=None) -> Letter:
             data={"security": letter.security},
         )  # fmt: skip
     return letter
+
+
+# How a letter was made (its drafts, return notes and paraf) is for its own drafting chain; the
+# others who may read it (recipients, carbon copies, clerks, the disposition tree) see it from
+# its signing on, and only the version that was signed.
+DRAFTING_EVENTS = (
+    "letter.created", "letter.updated", "letter.attachment_added", "letter.attachment_removed",
+    "letter.submitted", "letter.approved", "letter.returned", "letter.withdrawn",
+)  # fmt: skip
+
+
+def is_drafting_insider(user, letter: Letter) -> bool:
+    """True for the drafter, reviewers and signatories (and those acting for them)."""
+    ids = [s.position.pk for s in seats_of(user)]
+    return letter.participants.filter(
+        position_id__in=ids, role__in=[Participant.Role.DRAFTER, Participant.Role.REVIEWER,
+                                       Participant.Role.SIGNATORY],
+    ).exists() or letter.review_steps.filter(position_id__in=ids).exists()  # fmt: skip
+
+
+def timeline_visible_to(user, letter: Letter, *, insider: bool | None = None):
+    """The letter's audit events this user may read (already allowed to read the letter), in
+    order: all of them for the drafting chain, without the drafting events for anyone else.
+    The letter page and the API both show exactly these."""
+    if insider is None:
+        insider = is_drafting_insider(user, letter)
+    events = AuditEvent.objects.filter(letter=letter).order_by("seq")
+    return events if insider else events.exclude(action__in=DRAFTING_EVENTS)
+
+
+def versions_visible_to(user, letter: Letter, *, insider: bool | None = None):
+    """The saved versions of a drafted letter this user may read, oldest first: every draft for
+    the drafting chain; for anyone else only the version that was signed, once the letter is
+    sent (or revoked). A registered incoming letter's versions are its clerk's corrections."""
+    versions = letter.versions.order_by("number")
+    if insider is None:
+        insider = is_drafting_insider(user, letter)
+    if insider or letter.origin != Letter.Origin.DRAFTED:
+        return versions
+    if letter.state not in SENT_CLERK_STATES:
+        return versions.none()
+    return versions.filter(number=letter.version)
+
+
+def registrations_visible_to(user, letter: Letter):
+    """The letter's entries in agenda books (its agenda numbers) that this user may read (already
+    allowed to read the letter): those of the agencies they hold a seat in or keep the registry
+    of. Another agency's agenda number is that agency's own business."""
+    agency_ids = clerk_agency_ids(user) | {s.position.agency_id for s in seats_of(user)}
+    return letter.registrations.filter(agency_id__in=agency_ids).order_by("direction", "pk")
 
 
 def current_review_step(letter: Letter) -> ReviewStep | None:

@@ -1,8 +1,10 @@
 """Incoming letters (surat masuk): registration by the registry clerk, and what follows it.
 
 A letter from outside (paper or e-mail) is registered with its scan and the sender's metadata;
-the agency's agenda number is issued at once. The scan is read in the background (tasks.py) and
-its proposal can then be applied. The clerk sends the letter to the head of the agency, or
+the agency's agenda number is issued at once. Scan first: the clerk may upload the scan before
+typing anything (do_upload_incoming_scan); the worker reads it (tasks.py) and the registration
+form comes back filled with its proposal, to be checked. A scan uploaded with the registration
+itself is read after it, and its proposal can then be applied. The clerk sends the letter to the head of the agency, or
 directly to a unit, or files it without disposition. Every function here is a `do_*` write: one
 transaction, its audit event, side effects (the OCR task) only after commit.
 """
@@ -25,6 +27,7 @@ from esurat.letters.models import (
     Classification,
     ExternalParty,
     InboxEntry,
+    IncomingScan,
     Letter,
     LetterKind,
     Recipient,
@@ -32,7 +35,7 @@ from esurat.letters.models import (
 )
 from esurat.letters.numbering import agenda_key, next_value
 from esurat.letters.scans import Scan
-from esurat.letters.tasks import read_scan
+from esurat.letters.tasks import read_incoming_scan, read_scan
 from esurat.lib.dates import check_not_future
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
@@ -139,6 +142,102 @@ def _enqueue_reading(letter: Letter) -> None:
 
 
 @transaction.atomic
+def do_upload_incoming_scan(*, user, agency: Agency, scan: Scan, ip_address=None) -> IncomingScan:
+    """Keep a checked scan for a letter not yet registered (scan first), and have it read.
+
+    Guarantees: the caller is a clerk of `agency`; the file is stored with its SHA-256 before the
+    row is written (a failed write removes it); the worker is asked to read it only after commit.
+    """
+    if agency.pk not in clerk_agency_ids(user):
+        raise ActionRefused(_("You are not a registry clerk of this agency."))
+    row = IncomingScan(agency=agency, uploaded_by=user, original_name=scan.name[:255],
+                       size=scan.size, sha256=scan.sha256, pages=scan.pages,
+                       from_photos=scan.from_photos)  # fmt: skip
+    row.file.save("scan.pdf", ContentFile(scan.content), save=False)
+    try:
+        row.save()
+        record_event(government=agency.government, actor=_actor(user, agency, ip_address),
+                     action="incoming_scan.uploaded",
+                     data={"scan": str(row.code), "name": row.original_name,
+                           "sha256": row.sha256, "pages": row.pages})  # fmt: skip
+    except Exception:
+        row.file.storage.delete(row.file.name)
+        raise
+    code = str(row.code)
+    transaction.on_commit(lambda: read_incoming_scan.enqueue(code))
+    return row
+
+
+def _lock_upload(row: IncomingScan, user) -> IncomingScan:
+    row = IncomingScan.objects.select_for_update(of=("self",)).select_related(
+        "agency__government", "letter"
+    ).get(pk=row.pk)  # fmt: skip
+    if row.agency_id not in clerk_agency_ids(user):
+        raise ActionRefused(_("Only a registry clerk of this agency can do this."))
+    return row
+
+
+@transaction.atomic
+def do_discard_incoming_scan(*, upload: IncomingScan, user, ip_address=None) -> None:
+    """Remove an uploaded scan that will not be registered, and its file (after commit).
+
+    Locks the row; a scan already registered as a letter cannot be discarded.
+    """
+    row = _lock_upload(upload, user)
+    if row.letter_id is not None:
+        raise ActionRefused(_("This scan has already been registered as a letter."))
+    name, storage = row.file.name, row.file.storage
+    record_event(government=row.agency.government, actor=_actor(user, row.agency, ip_address),
+                 action="incoming_scan.discarded",
+                 data={"scan": str(row.code), "name": row.original_name,
+                       "sha256": row.sha256})  # fmt: skip
+    row.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def upload_days() -> int:
+    """How many days a scan uploaded first waits to be registered before it is removed."""
+    from django.conf import settings
+
+    return getattr(settings, "SCAN_UPLOAD_DAYS", 7)
+
+
+def prune_incoming_scans(*, older_than: datetime.timedelta) -> int:
+    """Delete uploaded scans never registered for longer than `older_than`, with their files."""
+    cutoff, removed = timezone.now() - older_than, 0
+    for row in IncomingScan.objects.filter(letter__isnull=True, updated_at__lt=cutoff):
+        name, storage = row.file.name, row.file.storage
+        row.delete()
+        if name:
+            storage.delete(name)
+        removed += 1
+    return removed
+
+
+def _take_over_upload(letter: Letter, row: IncomingScan, user, now) -> Attachment:
+    """The letter's scan is the uploaded file itself (no copy); its reading is kept if done."""
+    attachment = Attachment.objects.create(letter=letter, file=row.file.name,
+                                           original_name=row.original_name,
+                                           content_type="application/pdf", size=row.size,
+                                           sha256=row.sha256, uploaded_by=user)  # fmt: skip
+    done = row.state == IncomingScan.State.DONE
+    LetterText.objects.create(
+        letter=letter, scan=attachment, scan_sha256=row.sha256 if done else "",
+        state=LetterText.State.DONE if done else LetterText.State.PENDING,
+        source=row.source if done else "", text=row.text if done else "",
+        pages=row.pages if done else 0, proposal=row.proposal if done else {},
+        applied_at=now if done else None,
+    )  # fmt: skip
+    # The text now belongs to the letter, under its own access rules (a secret letter's too).
+    row.letter, row.file, row.text, row.proposal = letter, "", "", {}
+    row.save(update_fields=["letter", "file", "text", "proposal", "updated_at"])
+    if not done:
+        _enqueue_reading(letter)
+    return attachment
+
+
+@transaction.atomic
 def do_register_incoming(
     *,
     user,
@@ -156,6 +255,7 @@ def do_register_incoming(
     summary: str = "",
     enclosures: int = 0,
     scan: Scan | None,
+    upload: IncomingScan | None = None,
     allow_duplicate: bool = False,
     client_token: uuid.UUID | None = None,
     ip_address: str | None = None,
@@ -168,10 +268,19 @@ def do_register_incoming(
     number and date) raises PossibleDuplicate unless `allow_duplicate`. The scan is stored with
     its SHA-256 and read after commit by the worker; registration never waits for OCR. Secret
     (R/SR) letters go straight to the head's inbox: no clerk may see them. Idempotent on
-    `client_token`.
+    `client_token`. With `upload` (a scan uploaded first, instead of `scan`), the upload row is
+    locked first and registered once: registering it again returns its letter.
     """
     if agency.pk not in clerk_agency_ids(user):
         raise ActionRefused(_("You are not a registry clerk of this agency."))
+    if upload is not None:
+        if scan is not None:
+            raise TypeError("either scan or upload")
+        upload = _lock_upload(upload, user)
+        if upload.letter is not None:
+            return upload.letter
+        if upload.agency_id != agency.pk or not upload.file:
+            raise ActionRefused(_("This scan was uploaded for another agency."))
     if client_token and (existing := Letter.objects.filter(client_token=client_token).first()):
         return existing
     government = agency.government
@@ -205,6 +314,7 @@ def do_register_incoming(
                                                seq=seq, registered_at=now)  # fmt: skip
     head = _head(agency) if letter.is_narrow else None
     attachment = _store_scan(letter, scan, user) if scan is not None else None
+    upload_sha = _take_over_upload(letter, upload, user, now).sha256 if upload else ""
     try:
         if attachment is not None:
             LetterText.objects.create(letter=letter, scan=attachment,
@@ -213,7 +323,8 @@ def do_register_incoming(
                      action="letter.registered", letter=letter,
                      data={"agenda": registration.agenda_number, "sender": letter.sender.name,
                            "sender_number": number, "subject": letter.subject,
-                           "scan_sha256": attachment.sha256 if attachment else "",
+                           "scan_sha256": attachment.sha256 if attachment else upload_sha,
+                           "scan_upload": str(upload.code) if upload else "",
                            "duplicate_of": [str(d.code) for d in duplicates]})  # fmt: skip
         if head is not None:
             _route(letter, user=user, position=head, event="letter.sent_to_head",

@@ -1,9 +1,11 @@
 """Forms of the incoming-letter screens. They check input only; the rules live in incoming.py."""
 
+import re
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from esurat.letters.models import Classification, Letter, LetterKind, Security, Urgency
@@ -44,17 +46,69 @@ def _date_input(**attrs):
     return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
 
 
+def _active_classifications():
+    return Classification.objects.filter(is_active=True)
+
+
+_EXAMPLE: dict = {}
+
+
+def classification_example() -> tuple[str, str]:
+    """A real code and a word of its name that ClassificationField accepts, for the help text.
+
+    The word finds exactly one active code, so typing either example registers the same code.
+    Recomputed only when the active codes change (their count or highest id).
+    """
+    stamp = tuple(_active_classifications().aggregate(n=models.Count("pk"), m=models.Max("pk"))
+                  .values())  # fmt: skip
+    if _EXAMPLE.get("stamp") != stamp:
+        rows = list(_active_classifications().order_by("code").values_list("code", "name"))
+        counts: dict[str, int] = {}
+        for _code, name in rows:
+            for word in set(re.findall(r"[^\W\d_]{5,}", name.lower())):
+                counts[word] = counts.get(word, 0) + 1
+        example = ("", "")
+        for code, name in rows:
+            words = [w for w in re.findall(r"[^\W\d_]{5,}", name.lower()) if counts[w] == 1]
+            if code.count(".") >= 2 and words:
+                example = (code, words[0])
+                break
+        _EXAMPLE.update(stamp=stamp, example=example)
+    return _EXAMPLE["example"]
+
+
 class ClassificationField(forms.CharField):
-    """A classification code typed (with suggestions) instead of picked from 3,000 options."""
+    """A classification code typed (with suggestions) instead of picked from 3,000 options.
+
+    Accepts a code ("000.1.5"), a suggestion ("000.1.5 Rapat pimpinan ..."), or words of a name
+    that find exactly one active code; several matches ask the clerk to pick one.
+    """
 
     def clean(self, value):
-        code = (super().clean(value) or "").strip().split(" ")[0]
-        if not code:
+        text = " ".join((super().clean(value) or "").split())
+        if not text:
             return None
-        found = Classification.objects.filter(code=code, is_active=True).first()
-        if found is None:
-            raise ValidationError(_("Unknown classification code %(code)s.") % {"code": code})
-        return found
+        found = _active_classifications().filter(code=text.split(" ")[0]).first()
+        if found is not None:
+            return found
+        matches = list(_active_classifications().filter(name__icontains=text)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ValidationError(
+                _("Several classification codes match “%(text)s”: pick one from the suggestions.")
+                % {"text": text[:60]}
+            )
+        raise ValidationError(_("Unknown classification code %(code)s.") % {"code": text[:60]})
+
+    def example_help(self) -> str:
+        code, word = classification_example()
+        if not code:
+            return str(_("Type a code or a word of its name and pick from the suggestions."))
+        return str(
+            _("Type a code or a word of its name, e.g. %(code)s or %(word)s.")
+            % {"code": code, "word": word}
+        )
 
 
 class SenderFields(forms.Form):
@@ -87,6 +141,7 @@ class RegisterIncomingForm(SenderFields):
         help_text=_("One PDF, or photos of the pages (JPEG or PNG) in page order."),
     )  # fmt: skip
     staged = forms.CharField(required=False, widget=forms.HiddenInput)
+    upload = forms.UUIDField(required=False, widget=forms.HiddenInput)  # a scan uploaded first
     received_on = forms.DateField(label=_("Date received"), widget=_date_input())
     channel = forms.ChoiceField(label=_("Arrived by"), choices=Letter.Channel.choices,
                                 initial=Letter.Channel.PAPER, widget=forms.RadioSelect)  # fmt: skip
@@ -100,10 +155,7 @@ class RegisterIncomingForm(SenderFields):
                                  initial=Security.ORDINARY)  # fmt: skip
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices,
                                 initial=Urgency.ORDINARY)  # fmt: skip
-    classification = ClassificationField(
-        label=_("Classification code"), max_length=60,
-        help_text=_("Type a code or a word of its name, e.g. 005 or undangan."),
-    )  # fmt: skip
+    classification = ClassificationField(label=_("Classification code"), max_length=60)
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
     client_token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -112,6 +164,8 @@ class RegisterIncomingForm(SenderFields):
         self.fields["kind"].queryset = LetterKind.objects.filter(is_active=True)
         self.fields["kind"].initial = "surat-dinas"
         self.fields["client_token"].initial = uuid.uuid4()
+        classification = self.fields["classification"]
+        classification.help_text = classification.example_help()
         if self.government:
             self.fields["received_on"].initial = self.government.today()
             self.fields["received_on"].widget.attrs["max"] = self.government.today().isoformat()

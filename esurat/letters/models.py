@@ -581,3 +581,60 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
+
+
+def incoming_scan_path(instance, filename):
+    return f"incoming-scans/{instance.code}/{uuid.uuid4().hex}"
+
+
+class IncomingScan(models.Model):
+    """A scan uploaded before its letter is registered ("scan first"): one row per upload.
+
+    The registry clerk uploads the scan; the worker reads it (tasks.read_incoming_scan) and writes
+    the text and the proposal here in one write; the clerk registers the letter with the checked
+    fields, and the row then points to the letter, whose attachment took over the file. Only the
+    registry clerks of `agency` see it. A row never registered is removed, with its file, after
+    SCAN_DRAFT_DAYS (manage.py prune_staged_scans) or when the clerk discards it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be read")
+        RUNNING = "running", _("Being read")
+        DONE = "done", _("Read")
+        FAILED = "failed", _("Could not be read")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.CASCADE, related_name="incoming_scans"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to=incoming_scan_path, blank=True)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField()
+    from_photos = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    source = models.CharField(max_length=10, blank=True)
+    text = models.TextField(blank=True)
+    proposal = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    letter = models.OneToOneField(
+        Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agency", "letter", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.state})"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)

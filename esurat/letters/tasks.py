@@ -1,5 +1,8 @@
 """Background work for letters (Django's Tasks API, run by the django-tasks-db worker).
 
+`read_incoming_scan` does the same for a scan uploaded before its letter is registered (scan
+first), onto that upload's IncomingScan row, with the same guarantees.
+
 `read_scan` reads the text of an incoming letter's scan and proposes its metadata. It never runs
 in the web process: registration enqueues it with transaction.on_commit. It is idempotent: the
 text and proposal are written in one short transaction at the end, onto the letter's single
@@ -17,6 +20,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from esurat.letters import ocr
+from esurat.letters.models import IncomingScan
 from esurat.search.models import LetterText
 
 logger = logging.getLogger(__name__)
@@ -51,6 +55,46 @@ def read_scan(letter_code: str) -> str:
     proposal = ocr.propose(result.text, today=row.letter.government.today())
     return _finish(row.pk, sha256, state=LetterText.State.DONE, text=result.text,
                    source=result.source, pages=result.pages, proposal=proposal)  # fmt: skip
+
+
+@task()
+def read_incoming_scan(scan_code: str) -> str:
+    """Read a scan uploaded first (IncomingScan) and propose the letter's data; returns its state."""
+    row = IncomingScan.objects.select_related("agency__government").filter(code=scan_code).first()
+    if row is None or not row.file:
+        return "missing"  # discarded, or registered meanwhile (the letter's own reading follows)
+    if row.state == IncomingScan.State.DONE:
+        return row.state
+    IncomingScan.objects.filter(pk=row.pk).update(
+        state=IncomingScan.State.RUNNING, attempts=row.attempts + 1, updated_at=timezone.now()
+    )
+    try:
+        with _local_path(row.file) as path:
+            result = ocr.read_pdf(path)
+    except ocr.ReadError as exc:
+        logger.warning("uploaded scan %s not read: %s", scan_code, exc)
+        return _finish_upload(row.pk, state=IncomingScan.State.FAILED, error=str(exc)[:500])
+    except Exception as exc:
+        _finish_upload(row.pk, state=IncomingScan.State.FAILED, error=repr(exc)[:500])
+        raise
+    proposal = ocr.propose(result.text, today=row.agency.government.today())
+    return _finish_upload(row.pk, state=IncomingScan.State.DONE, text=result.text,
+                          source=result.source, pages=result.pages, proposal=proposal)  # fmt: skip
+
+
+@transaction.atomic
+def _finish_upload(pk: int, *, state: str, **fields) -> str:
+    """Write the outcome in one write, unless the row is gone or already read."""
+    row = IncomingScan.objects.select_for_update().filter(pk=pk).first()
+    if row is None or row.letter_id is not None:
+        return "missing"  # discarded, or registered: the text now belongs to the letter
+    if row.state == IncomingScan.State.DONE:
+        return row.state
+    row.state, row.error = state, fields.pop("error", "")
+    for key, value in fields.items():
+        setattr(row, key, value)
+    row.save()
+    return row.state
 
 
 @transaction.atomic

@@ -34,6 +34,12 @@ urlpatterns = [
     # Incoming letters (surat masuk): registration by the clerk and routing.
     path("incoming/", incoming.index, name="incoming"),
     path("incoming/new/", incoming.register, name="incoming_register"),
+    path("incoming/scans/", incoming.upload_scan, name="incoming_scan_upload"),
+    path("incoming/scans/<uuid:code>/status/", incoming.scan_status, name="incoming_scan_status"),
+    path("incoming/scans/<uuid:code>/file/", incoming.scan_file, name="incoming_scan_file"),
+    path(
+        "incoming/scans/<uuid:code>/discard/", incoming.discard_scan, name="incoming_scan_discard"
+    ),  # fmt: skip
     path("incoming/duplicates/", incoming.duplicates, name="incoming_duplicates"),
     path("incoming/senders/", incoming.senders, name="incoming_senders"),
     path("incoming/<uuid:code>/", incoming.detail, name="incoming_detail"),

@@ -128,3 +128,36 @@ def test_it_answers_401_to_anonymous_and_404_to_an_outsider(client, pupr):
     assert outsider.get(f"{D}/").json() == {"items": [], "next_cursor": None}
     d.refresh_from_db()
     assert d.state == "sent"
+
+
+@pytest.mark.django_db
+def test_it_downloads_a_follow_up_file_for_who_may_see_the_disposition(client, pupr):
+    (bina_marga,) = give(pupr, "kadis.pupr", [BINA_MARGA])
+    kabid = caller(client, pupr.city, "kabid.binamarga")
+    kabid.post(f"{D}/{bina_marga.code}/read")
+    pdf = SimpleUploadedFile("hasil.pdf", PDF, content_type="application/pdf")
+    client.post(f"{API}{D}/{bina_marga.code}/follow-up", {"text": "Selesai.", "files": [pdf]},
+                headers=kabid.headers)  # fmt: skip
+    detail = caller(client, pupr.city, "kadis.pupr").get(f"{D}/{bina_marga.code}").json()
+    (report,) = detail["follow_ups"]
+    (file,) = report["attachments"]
+    assert report["text"] == "Selesai." and file["name"] == "hasil.pdf"
+    path = f"{D}/{bina_marga.code}/files/{file['code']}"
+    # The same people as the file link on the disposition's page: whoever may see the letter.
+    for username, status in (("kadis.pupr", 200), ("kabid.binamarga", 200), ("staf.aptika", 200),
+                             ("staf.pupr", 404)):  # fmt: skip
+        response = caller(client, pupr.city, username).get(path)
+        assert response.status_code == status, username
+        if status == 200:
+            assert b"".join(response.streaming_content) == PDF
+            assert response["Content-Type"] == "application/pdf"
+            assert response["Content-Disposition"].startswith("attachment;")
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert response["Cache-Control"] == "private, no-store"
+        else:
+            assert response.json() == {"detail": "Not found."}
+    # A file of another disposition's report is not reachable through this one.
+    (sda,) = give(pupr, "kadis.pupr", [SDA])
+    response = caller(client, pupr.city, "kadis.pupr").get(f"{D}/{sda.code}/files/{file['code']}")
+    assert response.status_code == 404
+    assert client.get(f"{API}{path}").status_code == 401

@@ -262,3 +262,23 @@ def test_it_lists_the_letters_waiting_to_be_sent_on(clerk, city, django_assert_m
     assert [letter.subject for letter in response.context["waiting"]] == ["Surat dua", "Surat satu"]
     assert b"Surat rahasia" not in response.content
     assert b"00002/" in response.content
+
+
+@pytest.mark.django_db
+def test_it_accepts_the_classification_examples_its_help_text_shows(clerk, city, queue):
+    page = clerk.get(URL).content.decode()
+    help_text = re.search(r'id="id_classification_helptext">([^<]*)<', page).group(1)
+    code, word = re.fullmatch(r"Type a code or a word of its name, e\.g\. (\S+) or (\S+)\.",
+                              help_text).groups()  # fmt: skip
+    for typed in (code, word):
+        response = clerk.post(URL, _form(city, classification=typed, scan=upload(text_pdf()),
+                                         sender_number=f"{typed}/1"))  # fmt: skip
+        assert response.status_code == 302, typed
+    assert [x.classification.code for x in Letter.objects.all()] == [code, code]
+
+
+@pytest.mark.django_db
+def test_it_asks_to_pick_when_a_word_matches_several_codes(clerk, city, queue):
+    response = clerk.post(URL, _form(city, classification="Perjalanan", scan=upload(text_pdf())))
+    assert response.status_code == 200 and Letter.objects.count() == 0
+    assert "Several classification codes match “Perjalanan”" in response.content.decode()

@@ -169,6 +169,7 @@ def test_it_refuses_too_many_photos(settings):
     _refused(files, "too_many_pages")
 
 
+@pytest.mark.django_db  # the command also prunes scans uploaded first (IncomingScan rows)
 def test_it_stages_a_checked_scan_and_prunes_abandoned_ones(settings, tmp_path):
     import datetime
 

@@ -1,7 +1,14 @@
 """Incoming letters: the clerk registers them, checks the OCR proposal, and sends them on.
 
+Scan first: the clerk uploads the scan (upload_scan), the register page comes back with it
+(?scan=<code>) and polls scan_status while the worker reads it; the proposal fills the fields the
+clerk left empty, each marked "proposed from the scan". The one-step form (scan and fields in one
+post) still works.
+
 Reads go through access.py (an outsider gets 404), writes through incoming.py's do_* actions.
 """
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,9 +25,11 @@ from esurat.letters import incoming, scans
 from esurat.letters.access import (
     Action,
     access_clerk_agencies,
+    access_incoming_scan,
     access_letter,
     allowed_actions,
     clerk_incoming_letters,
+    incoming_scans_of,
     is_incoming_clerk,
 )
 from esurat.letters.actions import ActionRefused
@@ -32,6 +43,7 @@ from esurat.letters.incoming_forms import (
 from esurat.letters.models import (
     ExternalParty,
     InboxEntry,
+    IncomingScan,
     Letter,
     Registration,
 )
@@ -105,7 +117,7 @@ def _forget_scan(request, token: str) -> None:
     scans.drop_staged(token)
 
 
-def _register(request, form, agency, scan, *, allow_duplicate: bool) -> Letter:
+def _register(request, form, agency, scan, upload, *, allow_duplicate: bool) -> Letter:
     data = form.cleaned_data
     return incoming.do_register_incoming(
         user=request.user, agency=agency, sender_name=data["sender_name"],
@@ -113,37 +125,164 @@ def _register(request, form, agency, scan, *, allow_duplicate: bool) -> Letter:
         received_on=data["received_on"], channel=data["channel"], kind=data["kind"],
         classification=data["classification"], security=data["security"],
         urgency=data["urgency"], subject=data["subject"], summary=data["summary"],
-        enclosures=data["enclosures"], scan=scan, allow_duplicate=allow_duplicate,
-        client_token=data["client_token"], ip_address=_ip(request),
+        enclosures=data["enclosures"], scan=scan, upload=upload,
+        allow_duplicate=allow_duplicate, client_token=data["client_token"],
+        ip_address=_ip(request),
     )  # fmt: skip
+
+
+# The fields a proposal fills, as (form field, proposal key).
+PROPOSED = (("sender_name", "sender"), ("sender_number", "sender_number"),
+            ("sender_date", "sender_date"), ("subject", "subject"))  # fmt: skip
+MAX_POLLS = 40  # every 3 s: two minutes, then the page stops asking and says so
+STALLED_AFTER = datetime.timedelta(minutes=10)
+
+
+def _upload_of(request) -> IncomingScan | None:
+    """The scan uploaded first that this page or post is about (?scan= or the hidden field)."""
+    code = request.POST.get("upload") or request.GET.get("scan")
+    if not code:
+        return None
+    try:
+        return access_incoming_scan(request.user, code)
+    except ValidationError as exc:  # not a UUID
+        raise Http404 from exc
+
+
+def _proposal_initial(upload: IncomingScan | None) -> dict:
+    if upload is None or upload.state != IncomingScan.State.DONE:
+        return {}
+    proposal = upload.proposal or {}
+    return {field: proposal[key] for field, key in PROPOSED if proposal.get(key)}
+
+
+def _proposed(upload: IncomingScan | None, values) -> set[str]:
+    """The fields whose value is still the one the scan proposed (marked "check")."""
+    return {field for field, value in _proposal_initial(upload).items()
+            if str(values.get(field) or "") == str(value)}  # fmt: skip
+
+
+def _is_stalled(upload: IncomingScan) -> bool:
+    """Still waiting long after the upload: the worker is down or was killed mid-reading."""
+    return upload.is_waiting and timezone.now() - upload.updated_at > STALLED_AFTER
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request):
-    """Register an incoming letter; a possible duplicate is shown and must be confirmed."""
+    """Register an incoming letter; a possible duplicate is shown and must be confirmed.
+
+    With ?scan=<code> (or the hidden `upload`), the scan uploaded first is the letter's scan and
+    its proposal fills the form; registering it twice (reload, double click) registers it once.
+    """
     agencies = _clerk_agencies(request)
+    upload = _upload_of(request)
+    if upload is not None and upload.letter_id is not None:
+        messages.info(request, _("This scan has already been registered."))
+        if upload.letter.is_narrow:  # a secret letter went to the head unopened
+            return redirect("letters:incoming")
+        return redirect("letters:incoming_detail", code=upload.letter.code)
+    initial = {**_proposal_initial(upload), "upload": upload.code if upload else None}
     form = RegisterIncomingForm(request.POST or None, request.FILES or None, agencies=agencies,
-                                government=request.user.government)  # fmt: skip
+                                government=request.user.government, initial=initial)  # fmt: skip
+    if upload is not None and "agency" in form.fields:
+        del form.fields["agency"]  # the scan was uploaded for one agency: its registry
     taken, duplicates = None, []
     if request.method == "POST":
         valid = form.is_valid()
-        taken = _take_scan(request, form)
-        if valid and taken:
-            agency = form.cleaned_data.get("agency") or agencies.first()
+        taken = None if upload is not None else _take_scan(request, form)
+        if valid and (taken or upload):
+            agency = (
+                upload.agency if upload else form.cleaned_data.get("agency") or agencies.first()
+            )
             try:
                 confirmed = request.POST.get("confirm_duplicate") == "1"
-                letter = _register(request, form, agency, taken[1], allow_duplicate=confirmed)
+                letter = _register(request, form, agency, taken[1] if taken else None, upload,
+                                   allow_duplicate=confirmed)  # fmt: skip
             except incoming.PossibleDuplicate as exc:
                 duplicates = exc.letters
             except (ValidationError, ActionRefused) as exc:
                 form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
             else:
-                _forget_scan(request, taken[0])
+                if taken:
+                    _forget_scan(request, taken[0])
                 return _registered(request, letter)
+    values = request.POST if request.method == "POST" else initial
     return render(request, "letters/incoming/register.html", {
-        "form": form, "staged": taken, "duplicates": duplicates,
+        "form": form, "staged": taken, "duplicates": duplicates, "upload": upload,
+        "proposed": _proposed(upload, values), "polls": 0, "max_polls": MAX_POLLS,
+        "stalled": upload is not None and _is_stalled(upload),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def upload_scan(request):
+    """Scan first: keep the checked scan, have it read, and open the form for it."""
+    agencies = _clerk_agencies(request)
+    try:
+        agency = agencies.filter(code=request.POST.get("agency") or None).first()
+    except ValidationError:  # not a UUID
+        agency = None
+    agency = agency or agencies.first()
+    try:
+        scan = scans.prepare_scan(request.FILES.getlist("scan"))
+        upload = incoming.do_upload_incoming_scan(user=request.user, agency=agency, scan=scan,
+                                                  ip_address=_ip(request))  # fmt: skip
+    except (ValidationError, ActionRefused) as exc:
+        form = RegisterIncomingForm(agencies=agencies, government=request.user.government)
+        return render(request, "letters/incoming/register.html", {
+            "form": form, "upload_errors": getattr(exc, "messages", None) or [str(exc)],
+        }, status=422)  # fmt: skip
+    return redirect(f"{reverse('letters:incoming_register')}?scan={upload.code}")
+
+
+@login_required
+@require_GET
+def scan_status(request, code):
+    """htmx: how the reading of an uploaded scan goes. Once read, the proposal fills the fields
+    the clerk left empty (out-of-band swaps), never what was typed. Polled at most MAX_POLLS
+    times, so a stopped worker does not keep the page asking forever."""
+    upload = access_incoming_scan(request.user, code)
+    try:
+        polls = min(int(request.GET.get("polls", 0)), MAX_POLLS) + 1
+    except ValueError:
+        polls = 1
+    fill = {field: value for field, value in _proposal_initial(upload).items()
+            if not request.GET.get(field, "").strip()}  # fmt: skip
+    form = RegisterIncomingForm(agencies=(), initial=fill, government=request.user.government)
+    return render(request, "letters/incoming/register.html#scan_status", {
+        "upload": upload, "polls": polls, "max_polls": MAX_POLLS, "form": form, "fill": fill,
+        "proposed": set(fill), "stalled": _is_stalled(upload), "oob": True,
+    })  # fmt: skip
+
+
+@login_required
+@require_GET
+def scan_file(request, code):
+    """The uploaded scan as a PDF, for its agency's clerks, until it is registered."""
+    upload = access_incoming_scan(request.user, code)
+    if not upload.file:
+        raise Http404
+    response = FileResponse(upload.file.open("rb"), filename="scan.pdf",
+                            content_type="application/pdf")  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def discard_scan(request, code):
+    """Remove an uploaded scan that will not be registered."""
+    upload = access_incoming_scan(request.user, code)
+    try:
+        incoming.do_discard_incoming_scan(upload=upload, user=request.user, ip_address=_ip(request))
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The uploaded scan was discarded."))
+    return redirect("letters:incoming")
 
 
 def _registered(request, letter):
@@ -339,4 +478,7 @@ def index(request):
     )  # fmt: skip
     waiting = list(rows.filter(state=Letter.State.REGISTERED).order_by("-created_at")[:LIST_SIZE])
     latest = list(rows.exclude(state=Letter.State.REGISTERED).order_by("-created_at")[:LIST_SIZE])
-    return render(request, "letters/incoming/index.html", {"waiting": waiting, "latest": latest})
+    uploads = list(incoming_scans_of(request.user).select_related("uploaded_by")[:LIST_SIZE])
+    return render(request, "letters/incoming/index.html",
+                  {"waiting": waiting, "latest": latest, "uploads": uploads,
+                   "upload_days": incoming.upload_days()})  # fmt: skip

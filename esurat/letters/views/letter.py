@@ -22,7 +22,15 @@ from esurat.dispositions import actions as disposition_actions
 from esurat.dispositions import selectors as disposition_selectors
 from esurat.dispositions.access import receiving_seats
 from esurat.letters import actions
-from esurat.letters.access import Action, access_letter, allowed_actions, seat_for_action
+from esurat.letters.access import (
+    Action,
+    access_letter,
+    allowed_actions,
+    is_drafting_insider,
+    seat_for_action,
+    timeline_visible_to,
+    versions_visible_to,
+)
 from esurat.letters.forms import LetterForm, ReturnForm, ReviewForm, SignForm
 from esurat.letters.models import (
     Attachment,
@@ -31,7 +39,6 @@ from esurat.letters.models import (
     ExternalParty,
     InboxEntry,
     Letter,
-    Participant,
     Recipient,
     ReviewStep,
 )
@@ -303,26 +310,8 @@ def _event_text(event: AuditEvent, texts: dict[str, str]) -> str:
     return text % {**values, "who": _who(event), "action": event.action}
 
 
-# How the letter was made is for its own agency's chain; recipients see it from signing on.
-DRAFTING_EVENTS = (
-    "letter.created", "letter.updated", "letter.attachment_added", "letter.attachment_removed",
-    "letter.submitted", "letter.approved", "letter.returned", "letter.withdrawn",
-)  # fmt: skip
-
-
-def _is_insider(user, letter: Letter) -> bool:
-    """True for the drafter, reviewers and signatory (and those acting for them)."""
-    ids = [s.position.pk for s in seats_of(user)]
-    return letter.participants.filter(
-        position_id__in=ids, role__in=[Participant.Role.DRAFTER, Participant.Role.REVIEWER,
-                                       Participant.Role.SIGNATORY],
-    ).exists() or letter.review_steps.filter(position_id__in=ids).exists()  # fmt: skip
-
-
-def _timeline(letter: Letter, *, insider: bool) -> list[dict]:
-    events = AuditEvent.objects.filter(letter=letter).select_related("acting_for").order_by("seq")
-    if not insider:
-        events = events.exclude(action__in=DRAFTING_EVENTS)
+def _timeline(user, letter: Letter, *, insider: bool | None) -> list[dict]:
+    events = timeline_visible_to(user, letter, insider=insider).select_related("acting_for")
     texts = event_texts()  # once per timeline, not once per event
     return [{"at": e.at, "action": e.action, "text": _event_text(e, texts),
              "note": (e.data or {}).get("note", "")} for e in events]  # fmt: skip
@@ -342,8 +331,8 @@ def _detail_context(request, letter: Letter) -> dict:
     steps = letter.review_steps.filter(round=letter.review_round).select_related(
         "position", "acted_by"
     )
-    insider = _is_insider(request.user, letter)
-    events = _timeline(letter, insider=insider)
+    insider = is_drafting_insider(request.user, letter)
+    events = _timeline(request.user, letter, insider=insider)
     returned = [e for e in events if e["action"] == "letter.returned"]
     delivered = letter.state in (
         Letter.State.SENT,
@@ -385,7 +374,7 @@ def detail(request, code):
 @require_GET
 def timeline(request, code):
     letter = access_letter(request.user, code, ip_address=_ip(request))
-    events = _timeline(letter, insider=_is_insider(request.user, letter))
+    events = _timeline(request.user, letter, insider=None)
     context = {"letter": letter, "events": events}
     return render(request, "letters/detail.html#timeline", context)
 
@@ -580,7 +569,7 @@ def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
 def versions(request, code):
     """Every saved version; ?a=&b= compares two of them word by word."""
     letter = access_letter(request.user, code, ip_address=_ip(request))
-    rows = list(letter.versions.select_related("created_by"))
+    rows = list(versions_visible_to(request.user, letter).select_related("created_by"))
     by_number = {str(v.number): v for v in rows}
     a = by_number.get(request.GET.get("a")) or (rows[-2] if len(rows) > 1 else None)
     b = by_number.get(request.GET.get("b")) or (rows[-1] if rows else None)

@@ -1,9 +1,11 @@
-"""Delete scans staged by registration forms that were never submitted (run daily)."""
+"""Delete scans staged by registration forms that were never submitted, and scans uploaded first
+(scan first) that were never registered within SCAN_UPLOAD_DAYS (run daily)."""
 
 import datetime
 
 from django.core.management.base import BaseCommand
 
+from esurat.letters.incoming import prune_incoming_scans, upload_days
 from esurat.letters.scans import prune_staged
 
 
@@ -16,3 +18,6 @@ class Command(BaseCommand):
     def handle(self, *args, hours, **options):
         removed = prune_staged(older_than=datetime.timedelta(hours=hours))
         self.stdout.write(f"{removed} staged scan(s) deleted")
+        days = upload_days()
+        removed = prune_incoming_scans(older_than=datetime.timedelta(days=days))
+        self.stdout.write(f"{removed} uploaded scan(s) not registered within {days} days deleted")

@@ -1,11 +1,13 @@
-"""Enqueue again the scans whose reading never finished (a worker killed mid-page, a crash)."""
+"""Enqueue again the scans whose reading never finished (a worker killed mid-page, a crash):
+those of registered letters, and those uploaded first and not yet registered."""
 
 import datetime
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from esurat.letters.tasks import read_scan
+from esurat.letters.models import IncomingScan
+from esurat.letters.tasks import read_incoming_scan, read_scan
 from esurat.search.models import LetterText
 
 
@@ -28,4 +30,11 @@ class Command(BaseCommand):
         )
         for code in codes:
             read_scan.enqueue(str(code))
-        self.stdout.write(f"{len(codes)} scan(s) enqueued")
+        uploads = list(
+            IncomingScan.objects.filter(
+                state__in=states, updated_at__lt=stale, letter__isnull=True
+            ).values_list("code", flat=True)
+        )
+        for code in uploads:
+            read_incoming_scan.enqueue(str(code))
+        self.stdout.write(f"{len(codes) + len(uploads)} scan(s) enqueued")
