@@ -51,7 +51,8 @@ def _load_reference_data() -> None:
 
 
 def _audit_triggers(on: bool) -> None:
-    """Put the append-only triggers of the audit log back (on) or lift them (off).
+    """Put the append-only triggers of the audit log and its chain heads back (on) or lift them
+    (off).
 
     PostgreSQL empties tables with TRUNCATE, which row triggers do not see; SQLite deletes row by
     row, which the trigger refuses. Lifting them only around the flush keeps them in force for
@@ -62,11 +63,13 @@ def _audit_triggers(on: bool) -> None:
     from django.apps import apps
     from django.db import connection
 
-    migration = import_module("esurat.audit.migrations.0002_append_only")
+    migrations = [import_module(f"esurat.audit.migrations.{name}")
+                  for name in ("0002_append_only", "0003_audit_chain_head_guard")]  # fmt: skip
     with connection.schema_editor() as editor:
-        migration.backwards(apps, editor)
-        if on:
-            migration.forwards(apps, editor)
+        for migration in migrations:
+            migration.backwards(apps, editor)
+            if on:
+                migration.forwards(apps, editor)
 
 
 @pytest.fixture(scope="module", autouse=True)

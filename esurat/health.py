@@ -1,8 +1,10 @@
 """`/healthz`: what a monitoring probe (or the city's IT admin) needs to know, without a login.
 
-Checks the database (a query), the file storage (write and delete a small file) and the
+Checks the database (a query), the file storage (write and delete a small file), the
 background worker (the oldest task waiting to run: if it has waited longer than
-HEALTH_MAX_QUEUE_SECONDS, no worker is taking tasks). Answers 200 when all is well, 503 with the
+HEALTH_MAX_QUEUE_SECONDS, no worker is taking tasks) and the audit trail (the hashes of the
+latest HEALTH_AUDIT_TAIL events of each chain, and each chain head; `manage.py verify_audit`
+checks every event). Answers 200 when all is well, 503 with the
 failing part named otherwise. It reveals no letter, user or configuration detail.
 """
 
@@ -53,6 +55,19 @@ def _worker(now) -> dict:
             "oldest_seconds": int(waited)}  # fmt: skip
 
 
+def _audit() -> dict:
+    """The tail of every government's audit chain recomputed: `broken` names no event (the
+    probe needs no login; `manage.py verify_audit` says which)."""
+    from esurat.audit.actions import check_chain
+    from esurat.organisations.models import Government
+
+    checked, intact = 0, True
+    for government in Government.objects.only("pk"):
+        found = check_chain(government, tail=settings.HEALTH_AUDIT_TAIL)
+        checked, intact = checked + found.events_checked, intact and found.ok
+    return {"status": "ok" if intact else "broken", "checked": checked}
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -67,9 +82,13 @@ def healthz(request):
         checks["worker"] = _worker(now)
     except Exception as exc:
         checks["worker"] = {"status": f"error: {type(exc).__name__}"}
+    try:
+        checks["audit"] = _audit()
+    except Exception as exc:
+        checks["audit"] = {"status": f"error: {type(exc).__name__}"}
     healthy = (
         checks["database"] == "ok" and checks["storage"] == "ok"
-        and checks["worker"]["status"] == "ok"
+        and checks["worker"]["status"] == "ok" and checks["audit"]["status"] == "ok"
     )  # fmt: skip
     body = {"status": "ok" if healthy else "fail", "time": now.isoformat(
         timespec="seconds"), **checks}  # fmt: skip

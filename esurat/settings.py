@@ -267,3 +267,6 @@ LOGGING = {
 
 # /healthz reports the worker as stalled when a ready task has waited longer than this.
 HEALTH_MAX_QUEUE_SECONDS = int(os.environ.get("HEALTH_MAX_QUEUE_SECONDS", "900"))
+# /healthz recomputes the hashes of this many latest audit events of each chain (and checks the
+# head): cheap at any size of the trail. `manage.py verify_audit` checks them all.
+HEALTH_AUDIT_TAIL = int(os.environ.get("HEALTH_AUDIT_TAIL", "200"))

@@ -1,11 +1,34 @@
-"""Accounts in the admin: employees (with NIP and government), their roles, API tokens."""
+"""Accounts in the admin: employees (with NIP and government), their roles, API tokens.
+Changes, password changes included, go through esurat.accounts.actions, which record them in the
+audit trail."""
+
+from contextvars import ContextVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from esurat.accounts import actions
 from esurat.accounts.models import ApiToken, Role, User
-from esurat.audit.admin import ReadOnlyAdmin
+from esurat.audit.admin import AuditedAdmin, ReadOnlyAdmin
+
+# The request of the admin's "change password" page, for its form's save(): Django's view builds
+# the form with the account and the data only, and we need who changes it and from where.
+# A context variable is per request (thread or task), unlike an attribute of the shared UserAdmin.
+PASSWORD_REQUEST: ContextVar = ContextVar("admin_password_request")
+
+
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form; the new password is set through do_change_password (recorded)."""
+
+    def save(self, commit=True):
+        request = PASSWORD_REQUEST.get()
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return actions.do_change_password(
+            account=self.user, password=self.cleaned_data["password1"] if usable else None,
+            **AuditedAdmin._by(request),
+        )  # fmt: skip
 
 
 class RoleInline(admin.TabularInline):
@@ -16,7 +39,10 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    audited = (actions.do_save_user, actions.do_delete_user, "account")
+    inline_actions = {Role: (actions.do_save_role, actions.do_delete_role, "role")}
+    change_password_form = AuditedPasswordChangeForm
     list_display = ["username", "full_name", "nip", "government", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "is_superuser", "government"]
     list_select_related = ["government"]
@@ -37,9 +63,26 @@ class UserAdmin(DjangoUserAdmin):
     ]  # fmt: skip
     inlines = [RoleInline]
 
+    def save_related(self, request, form, formsets, change):
+        if "groups" in form.cleaned_data:  # the change form; the add form has no permissions
+            actions.do_set_user_permissions(
+                account=form.instance, groups=form.cleaned_data["groups"],
+                permissions=form.cleaned_data["user_permissions"], **self._by(request),
+            )  # fmt: skip
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def user_change_password(self, request, id, form_url=""):
+        token = PASSWORD_REQUEST.set(request)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            PASSWORD_REQUEST.reset(token)
+
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin):
+    audited = (actions.do_save_role, actions.do_delete_role, "role")
     list_display = ["user", "kind", "agency"]
     list_filter = ["kind", "agency"]
     list_select_related = ["user", "agency"]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from esurat.accounts.actions import do_change_password
 from esurat.accounts.forms import LoginForm, PasswordChangeForm
 
 # Django's LoginView keeps the `next` checks and session rotation we would otherwise rewrite;
@@ -30,7 +31,9 @@ def logout_view(request):
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = do_change_password(account=request.user, user=request.user,
+                                  password=form.cleaned_data["new_password1"],
+                                  ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
         update_session_auth_hash(request, user)  # stay logged in on this device
         messages.success(request, _("Your password has been changed."))
         return redirect("letters:inbox")

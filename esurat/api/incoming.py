@@ -31,9 +31,10 @@ from esurat.api.letters import _classification, _kind, letter_out
 from esurat.api.schemas import Error, ip_of
 from esurat.letters import incoming, scans
 from esurat.letters.access import (
+    access_clerk_agencies,
     access_incoming_scan,
     access_letter,
-    clerk_agency_ids,
+    clerk_incoming_letters,
     is_incoming_clerk,
 )
 from esurat.letters.actions import ActionRefused
@@ -45,7 +46,6 @@ from esurat.letters.models import (
     Security,
     Urgency,
 )
-from esurat.organisations.models import Agency
 from esurat.search.models import LetterText
 
 router = Router(tags=["incoming letters"])
@@ -250,11 +250,7 @@ def _duplicate(letter: Letter) -> dict:
 
 def _clerk_agencies(request):
     """The agencies whose registry the caller keeps; anyone else gets 404."""
-    user = request.auth
-    ids = clerk_agency_ids(user)
-    if not ids:
-        raise Http404
-    return Agency.objects.filter(pk__in=ids, government_id=user.government_id).order_by("pk")
+    return access_clerk_agencies(request.auth).order_by("pk")
 
 
 def _access(request, code) -> Letter:
@@ -337,10 +333,9 @@ def incoming_list(request):
     agenda = Registration.objects.filter(letter=OuterRef("pk"), direction="in",
                                          agency=OuterRef("agency"))  # fmt: skip
     rows = (
-        Letter.objects.filter(agency__in=agencies, origin=Letter.Origin.REGISTERED)
+        clerk_incoming_letters(agencies)
         .annotate(agenda_seq=Subquery(agenda.values("seq")[:1]),
                   agenda_year=Subquery(agenda.values("year")[:1]))
-        .exclude(security__in=("R", "SR"))
         .select_related("sender", "scan_text")
     )  # fmt: skip
     waiting = rows.filter(state=Letter.State.REGISTERED).order_by("-created_at")[:LIST_SIZE]

@@ -1,6 +1,7 @@
 """The audit trail in the admin: to look at, never to change (the database refuses anyway)."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from esurat.audit.models import AuditEvent
@@ -21,6 +22,45 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields or ()
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """A record the admin changes only through its do_* actions, so that every save and delete
+    (from the change form, the delete page, the list's bulk delete, and inline rows) is written
+    with its audit event in the same transaction.
+
+    `audited` is (the save action, the delete action, the keyword they take the row by);
+    `inline_actions` the same for each inline's model.
+    """
+
+    audited: tuple = ()
+    inline_actions: dict = {}
+
+    @staticmethod
+    def _by(request) -> dict:
+        return {"user": request.user, "ip_address": request.META.get("REMOTE_ADDR")}
+
+    def save_model(self, request, obj, form, change):
+        save, _delete, arg = self.audited
+        save(**{arg: obj}, **self._by(request))
+
+    def delete_model(self, request, obj):
+        _save, delete, arg = self.audited
+        delete(**{arg: obj}, **self._by(request))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        save, delete, arg = self.inline_actions[formset.model]
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete(**{arg: obj}, **self._by(request))
+        for obj in instances:
+            save(**{arg: obj}, **self._by(request))
+        formset.save_m2m()
 
 
 @admin.register(AuditEvent)

@@ -11,7 +11,8 @@ from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, Subquery
 
 from esurat.dispositions.models import Disposition, FollowUp, Instruction
-from esurat.letters.models import NARROW_SECURITY, Letter
+from esurat.letters.access import seat_filter, seat_filters
+from esurat.letters.models import Letter
 from esurat.letters.selectors import (
     PAGE_SIZE,
     Page,
@@ -25,21 +26,10 @@ from esurat.organisations.access import seats_of
 BOXES = ("received", "given", "overdue")
 
 
-def _seat_ids(user) -> tuple[list[int], list[int]]:
-    seats = seats_of(user)
-    own = [s.position.pk for s in seats if not s.is_delegate]
-    delegated = [s.position.pk for s in seats if s.is_delegate]
-    return own, delegated
-
-
 def _side(user, field_name: str) -> Q:
     """Rows whose `field_name` is one of the user's positions; delegates never see R/SR rows
     (Disposition.security is the letter's class: no join to the letter)."""
-    own, delegated = _seat_ids(user)
-    q = Q(**{f"{field_name}__in": own})
-    if delegated:
-        q |= Q(**{f"{field_name}__in": delegated}) & ~Q(security__in=NARROW_SECURITY)
-    return q
+    return seat_filter(user, field_name)
 
 
 def received_filter(user) -> Q:
@@ -108,11 +98,7 @@ def _decode_due(cursor: str | None):
 def _pieces(user, field_name: str) -> list[Q]:
     """_side split per seat, one Q each: an index is read in order for one position, never for
     an IN list or an OR (PostgreSQL then fetches and sorts every row of every seat)."""
-    own, delegated = _seat_ids(user)
-    broad = ~Q(security__in=NARROW_SECURITY)
-    return [Q(**{field_name: pk}) for pk in own] + [
-        Q(**{field_name: pk}) & broad for pk in delegated
-    ]
+    return seat_filters(user, field_name)
 
 
 def _first_of(qs, pieces: list[Q], order: tuple[str, str]):

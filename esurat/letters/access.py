@@ -20,12 +20,14 @@ from esurat.letters.models import (
     CoSignatory,
     InboxEntry,
     IncomingScan,
+    IssuedNumber,
     Letter,
     Participant,
     Registration,
     ReviewStep,
 )
 from esurat.organisations.access import Seat, seats_of
+from esurat.organisations.models import Agency
 
 
 class Action(StrEnum):
@@ -43,15 +45,79 @@ class Action(StrEnum):
 
 
 def clerk_agency_ids(user) -> set[int]:
+    """The agencies of the user's own government whose registry they keep (Role CLERK).
+
+    The one clerk-scope rule: the register pages, the incoming-letter pages and the incoming API
+    all go through it (access_clerk_agencies, access_issued_number, clerk_incoming_letters).
+    """
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_clerk_agencies", None)
     if cached is None:
         cached = set(
-            Role.objects.filter(user=user, kind=Role.Kind.CLERK).values_list("agency_id", flat=True)
+            Role.objects.filter(
+                user=user, kind=Role.Kind.CLERK, agency__government_id=user.government_id
+            ).values_list("agency_id", flat=True)
         )
         user._clerk_agencies = cached
     return cached
+
+
+def access_clerk_agencies(user):
+    """The agencies whose registry the user keeps, as a queryset (ordered by name); Http404 for
+    anyone who keeps none."""
+    ids = clerk_agency_ids(user)
+    if not ids:
+        raise Http404
+    return Agency.objects.filter(pk__in=ids)
+
+
+def access_issued_number(user, code) -> IssuedNumber:
+    """An issued number of one of the clerk's agencies, or Http404."""
+    found = (
+        IssuedNumber.objects.select_related("agency", "government", "letter__kind",
+                                            "letter__classification")
+        .filter(code=code, agency_id__in=clerk_agency_ids(user))
+        .first()
+    )  # fmt: skip
+    if found is None:
+        raise Http404
+    return found
+
+
+def clerk_incoming_letters(agencies):
+    """The registered incoming letters of these (clerk's) agencies that a clerk may list: every
+    one but R/SR, which go to the head unopened."""
+    return Letter.objects.filter(agency__in=agencies, origin=Letter.Origin.REGISTERED).exclude(
+        security__in=NARROW_SECURITY
+    )
+
+
+def seat_position_ids(user) -> tuple[list[int], list[int]]:
+    """The user's positions in two lists: those held or acted for, and those of a delegate."""
+    seats = seats_of(user)
+    own = [s.position.pk for s in seats if not s.is_delegate]
+    return own, [s.position.pk for s in seats if s.is_delegate]
+
+
+def seat_filters(user, field_name: str) -> list[Q]:
+    """One Q per seat of the user: rows whose `field_name` is that seat's position. The delegate
+    rule (DOMAIN.md §4): a delegate seat never matches an R/SR row (rows with a `security`
+    field: inbox entries, dispositions). One Q per seat so a list can read each from its index."""
+    own, delegated = seat_position_ids(user)
+    broad = ~Q(security__in=NARROW_SECURITY)
+    return [Q(**{field_name: pk}) for pk in own] + [
+        Q(**{field_name: pk}) & broad for pk in delegated
+    ]
+
+
+def seat_filter(user, field_name: str) -> Q:
+    """seat_filters as one Q (IN lists), for counts and filters."""
+    own, delegated = seat_position_ids(user)
+    q = Q(**{f"{field_name}__in": own})
+    if delegated:
+        q |= Q(**{f"{field_name}__in": delegated}) & ~Q(security__in=NARROW_SECURITY)
+    return q
 
 
 def incoming_scans_of(user):

@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from esurat.audit.admin import ReadOnlyAdmin
+from esurat.audit.admin import AuditedAdmin, ReadOnlyAdmin
+from esurat.letters import reference_actions
 from esurat.letters.models import (
     NARROW_SECURITY,
     Classification,
@@ -40,8 +41,10 @@ class LetterKindForm(forms.ModelForm):
 
 
 @admin.register(LetterKind)
-class LetterKindAdmin(admin.ModelAdmin):
+class LetterKindAdmin(AuditedAdmin):
     form = LetterKindForm
+    audited = (reference_actions.do_save_letter_kind, reference_actions.do_delete_letter_kind,
+               "kind")  # fmt: skip
     list_display = ["name", "code", "abbreviation", "layout", "number_template", "sequence_scope",
                     "paper", "is_active"]  # fmt: skip
     list_filter = ["layout", "sequence_scope", "is_active"]
@@ -49,7 +52,9 @@ class LetterKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(Classification)
-class ClassificationAdmin(admin.ModelAdmin):
+class ClassificationAdmin(AuditedAdmin):
+    audited = (reference_actions.do_save_classification,
+               reference_actions.do_delete_classification, "classification")  # fmt: skip
     list_display = ["code", "name", "parent", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["parent"]

@@ -26,8 +26,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils.dateparse import parse_datetime
 
+from esurat.letters.access import seat_filter, seat_filters, seat_position_ids
 from esurat.letters.models import (
-    NARROW_SECURITY,
     CoSignatory,
     InboxEntry,
     Letter,
@@ -62,28 +62,18 @@ def decode_cursor(cursor: str | None):
         return None
 
 
-def _seat_ids(user):
-    seats = seats_of(user)
-    return [s.position.pk for s in seats if not s.is_delegate], [
-        s.position.pk for s in seats if s.is_delegate
-    ]
+def _seat_ids(user) -> tuple[list[int], list[int]]:
+    return seat_position_ids(user)
 
 
 def inbox_filter(user) -> Q:
     """Inbox rows of the user's positions; delegates do not see R/SR rows of their leader."""
-    own, delegated = _seat_ids(user)
-    q = Q(position_id__in=own)
-    if delegated:
-        q |= Q(position_id__in=delegated) & ~Q(security__in=NARROW_SECURITY)
-    return q
+    return seat_filter(user, "position_id")
 
 
 def _seat_filters(user) -> list[Q]:
     """inbox_filter split per position, one Q each."""
-    own, delegated = _seat_ids(user)
-    return [Q(position_id=pk) for pk in own] + [
-        Q(position_id=pk) & ~Q(security__in=NARROW_SECURITY) for pk in delegated
-    ]
+    return seat_filters(user, "position_id")
 
 
 def after_cursor(field: str, at, pk) -> Q:

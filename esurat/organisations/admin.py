@@ -1,5 +1,6 @@
 """Organisation maintenance by the city IT administrator: agencies, units, positions, acting
-officials and delegates, holidays."""
+officials and delegates, holidays. Changes go through esurat.organisations.actions, which record
+them in the audit trail."""
 
 from pathlib import PurePath
 
@@ -9,6 +10,8 @@ from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from esurat.audit.admin import AuditedAdmin
+from esurat.organisations import actions
 from esurat.organisations.models import Agency, Assignment, Government, Holiday, Position, Unit
 from esurat.signing.pdf import letterhead_logo, logo_data_uri
 
@@ -32,7 +35,7 @@ class LogoInput(AdminFileWidget):
         return context
 
 
-class LogoAdmin(admin.ModelAdmin):
+class LogoAdmin(AuditedAdmin):
     """The logo upload with, right under it, the logo as the letterhead prints it."""
 
     formfield_overrides = {models.FileField: {"widget": LogoInput}}
@@ -60,6 +63,7 @@ class LogoAdmin(admin.ModelAdmin):
 
 @admin.register(Government)
 class GovernmentAdmin(LogoAdmin):
+    audited = (actions.do_save_government, actions.do_delete_government, "government")
     list_display = ["name", "short_name", "time_zone"]
     search_fields = ["name", "short_name"]
 
@@ -74,6 +78,8 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(LogoAdmin):
+    audited = (actions.do_save_agency, actions.do_delete_agency, "agency")
+    inline_actions = {Unit: (actions.do_save_unit, actions.do_delete_unit, "unit")}
     list_display = ["short_name", "name", "kind", "unit_code", "is_onboarded", "government"]
     list_filter = ["kind", "is_onboarded", "government"]
     list_select_related = ["government"]
@@ -85,7 +91,8 @@ class AgencyAdmin(LogoAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
+    audited = (actions.do_save_unit, actions.do_delete_unit, "unit")
     list_display = ["name", "agency", "parent", "short_code"]
     list_filter = ["agency"]
     list_select_related = ["agency", "parent__agency"]
@@ -94,7 +101,8 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(AuditedAdmin):
+    audited = (actions.do_save_position, actions.do_delete_position, "position")
     list_display = ["title", "agency", "unit", "holder", "superior", "is_head", "can_sign"]
     list_filter = ["is_head", "can_sign", "agency"]
     list_select_related = ["agency", "unit__agency", "holder", "superior"]
@@ -104,7 +112,8 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin):
+    audited = (actions.do_save_assignment, actions.do_delete_assignment, "assignment")
     list_display = ["position", "user", "kind", "starts_at", "ends_at", "note"]
     list_filter = ["kind", "position__agency"]
     list_select_related = ["position", "user"]

@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -92,31 +92,11 @@ def logo_field(help_text):
 
 
 class LogoOwner(models.Model):
-    """A model with a `logo`: a replaced or removed logo's file is deleted once the change is
-    committed (the signed PDFs carry their own copy; nothing else reads an old logo). Deleting
-    the row deletes its logo file too."""
+    """A model with a `logo`. A replaced or removed logo's file is deleted by the do_* action
+    that saves the row, once the change is committed (esurat.organisations.actions)."""
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        previous = None
-        if self.pk is not None:
-            previous = type(self).objects.filter(pk=self.pk).values_list("logo", flat=True).first()
-        super().save(*args, **kwargs)
-        if previous and previous != self.logo.name:
-            self._delete_file_on_commit(previous)
-
-    def delete(self, *args, **kwargs):
-        name = self.logo.name
-        result = super().delete(*args, **kwargs)
-        if name:
-            self._delete_file_on_commit(name)
-        return result
-
-    def _delete_file_on_commit(self, name: str) -> None:
-        storage = self.logo.storage
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Government(LogoOwner):

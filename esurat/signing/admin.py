@@ -3,7 +3,8 @@ issuing and revoking happen through the signing actions."""
 
 from django.contrib import admin
 
-from esurat.audit.admin import ReadOnlyAdmin
+from esurat.audit.admin import AuditedAdmin, ReadOnlyAdmin
+from esurat.signing import profile_actions
 from esurat.signing.models import CertificateAuthority, SignerProfile, SigningCertificate
 
 
@@ -24,9 +25,11 @@ class SigningCertificateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SignerProfile)
-class SignerProfileAdmin(admin.ModelAdmin):
-    """The NIK BSrE knows a signatory by; entered by the administrator."""
+class SignerProfileAdmin(AuditedAdmin):
+    """The NIK BSrE knows a signatory by; entered by the administrator (and recorded)."""
 
+    audited = (profile_actions.do_save_signer_profile, profile_actions.do_delete_signer_profile,
+               "profile")  # fmt: skip
     list_display = ["user", "nik"]
     list_select_related = ["user"]
     search_fields = ["user__full_name", "user__username", "user__nip", "nik"]

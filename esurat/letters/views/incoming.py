@@ -24,10 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from esurat.letters import incoming, scans
 from esurat.letters.access import (
     Action,
+    access_clerk_agencies,
     access_incoming_scan,
     access_letter,
     allowed_actions,
-    clerk_agency_ids,
+    clerk_incoming_letters,
     incoming_scans_of,
     is_incoming_clerk,
 )
@@ -46,7 +47,6 @@ from esurat.letters.models import (
     Letter,
     Registration,
 )
-from esurat.organisations.models import Agency
 from esurat.search.models import LetterText
 
 SESSION_STAGED = "incoming_staged_scans"
@@ -58,10 +58,7 @@ def _ip(request) -> str | None:
 
 def _clerk_agencies(request):
     """The agencies whose registry the user keeps; anyone else gets 404."""
-    ids = clerk_agency_ids(request.user)
-    if not ids:
-        raise Http404
-    return Agency.objects.filter(pk__in=ids, government_id=request.user.government_id)
+    return access_clerk_agencies(request.user)
 
 
 def _incoming_letter(request, code) -> Letter:
@@ -472,10 +469,9 @@ def index(request):
     agenda = Registration.objects.filter(letter=OuterRef("pk"), direction="in",
                                          agency=OuterRef("agency"))  # fmt: skip
     rows = (
-        Letter.objects.filter(agency__in=agencies, origin=Letter.Origin.REGISTERED)
+        clerk_incoming_letters(agencies)
         .annotate(agenda_seq=Subquery(agenda.values("seq")[:1]),
                   agenda_year=Subquery(agenda.values("year")[:1]))
-        .exclude(security__in=("R", "SR"))
         .select_related("sender", "scan_text")
         .only("code", "subject", "state", "security", "urgency", "sender_number", "sender_date",
               "received_on", "created_at", "sender__name", "scan_text__state")

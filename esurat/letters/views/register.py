@@ -7,14 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from esurat.letters import actions
-from esurat.letters.access import clerk_agency_ids
+from esurat.letters.access import access_clerk_agencies, access_issued_number
 from esurat.letters.forms import CancelNumberForm, InsertNumberForm
 from esurat.letters.models import NARROW_SECURITY, IssuedNumber, Registration
 from esurat.organisations.models import Agency
@@ -28,27 +27,10 @@ def _ip(request) -> str | None:
 
 def _clerk_agencies(request) -> tuple[Agency, list[Agency]]:
     """The agency whose books are shown (?agency=<code> when a clerk serves several), or 404."""
-    ids = clerk_agency_ids(request.user)
-    agencies = list(Agency.objects.filter(pk__in=ids, government_id=request.user.government_id))
-    if not agencies:
-        raise Http404
+    agencies = list(access_clerk_agencies(request.user))
     chosen = request.GET.get("agency") or request.POST.get("agency")
     agency = next((a for a in agencies if str(a.code) == chosen), agencies[0])
     return agency, agencies
-
-
-def _access_number(request, code) -> IssuedNumber:
-    """An issued number of one of the clerk's agencies, or 404."""
-    ids = clerk_agency_ids(request.user)
-    found = (
-        IssuedNumber.objects.select_related("agency", "government", "letter__kind",
-                                            "letter__classification")
-        .filter(code=code, agency_id__in=ids, government_id=request.user.government_id)
-        .first()
-    )  # fmt: skip
-    if found is None:
-        raise Http404
-    return found
 
 
 @login_required
@@ -68,7 +50,7 @@ def numbers(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cancel_number(request, code):
-    issued = _access_number(request, code)
+    issued = access_issued_number(request.user, code)
     form = CancelNumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +69,7 @@ def cancel_number(request, code):
 @require_http_methods(["GET", "POST"])
 def insert_number(request, code):
     """Issue a back-dated insert number (nomor sisipan) after this one."""
-    after = _access_number(request, code)
+    after = access_issued_number(request.user, code)
     form = InsertNumberForm(request.POST or None, initial={"date": after.letter_date})
     if request.method == "POST" and form.is_valid():
         try:

@@ -43,12 +43,14 @@ def post_government(client, government, logo):
     return client.post(government_url(government), data)
 
 
-def post_agency(client, agency, logo):
+def post_agency(client, agency, logo, *, clear=False):
     data = {"government": agency.government.pk, "name": agency.name,
             "short_name": agency.short_name, "unit_code": agency.unit_code, "kind": agency.kind,
             "address": agency.address, "email": agency.email, "website": agency.website,
             "phone": agency.phone, "is_onboarded": "on", "logo": logo,
             "units-TOTAL_FORMS": 0, "units-INITIAL_FORMS": 0}  # fmt: skip
+    if clear:
+        data["logo-clear"] = "on"
     return client.post(agency_url(agency), data)
 
 
@@ -163,12 +165,15 @@ def test_a_replaced_logo_file_is_deleted_once_the_change_is_committed(
 def test_a_rolled_back_change_keeps_the_old_logo_file(it_admin, city):
     from django.db import transaction
 
+    from esurat.organisations.actions import do_save_agency
+
     agency = city.agencies["Diskominfo"]
     agency.logo.save("logo.png", SimpleUploadedFile("logo.png", image_bytes()), save=True)
     old = agency.logo.name
     try:
         with transaction.atomic():
-            agency.logo.save("lain.png", SimpleUploadedFile("lain.png", image_bytes()), save=True)
+            agency.logo = SimpleUploadedFile("lain.png", image_bytes())
+            do_save_agency(agency=agency, user=city.users["admin"])
             raise RuntimeError("the admin's save fails after the row was written")
     except RuntimeError:
         pass
@@ -180,19 +185,24 @@ def test_removing_a_logo_or_deleting_its_agency_deletes_the_file(
 ):
     agency = city.agencies["Diskominfo"]
     with django_capture_on_commit_callbacks(execute=True):
-        agency.logo.save("logo.png", SimpleUploadedFile("logo.png", image_bytes()), save=True)
+        post_agency(it_admin, agency, SimpleUploadedFile("logo.png", image_bytes()))
+    agency.refresh_from_db()
     storage, first = agency.logo.storage, agency.logo.name
+    assert storage.exists(first)
     with django_capture_on_commit_callbacks(execute=True):
-        agency.logo = ""
-        agency.save()
-    assert not storage.exists(first)
+        response = post_agency(it_admin, agency, "", clear=True)
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.logo.name == "" and not storage.exists(first)
 
     other = Agency.objects.create(government=city.government, name="Dinas Perikanan",
-                                  short_name="Diskan", unit_code="500.7", kind="dinas")  # fmt: skip
+                                  short_name="Diskan", unit_code="500.7", kind="office")  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        other.logo.save("ikan.png", SimpleUploadedFile("ikan.png", image_bytes()), save=True)
+        post_agency(it_admin, other, SimpleUploadedFile("ikan.png", image_bytes()))
+    other.refresh_from_db()
     second = other.logo.name
-    assert storage.exists(second)
+    assert second and storage.exists(second)
+    delete = reverse("admin:organisations_agency_delete", args=[other.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        other.delete()
-    assert not storage.exists(second)
+        assert it_admin.post(delete, {"post": "yes"}).status_code == 302
+    assert not Agency.objects.filter(pk=other.pk).exists() and not storage.exists(second)
