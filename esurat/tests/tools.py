@@ -48,3 +48,30 @@ def fresh_python(code: str, *, without: tuple[str, ...] = ()) -> str:
                             text=True, timeout=120, cwd=settings.BASE_DIR)  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+# The smallest PDF that every upload check accepts: one blank A4 page, readable by any PDF reader.
+ONE_PAGE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_bytes(pages: int = 1, *, password: str | None = None) -> bytes:
+    """A real PDF of `pages` blank A4 pages (pikepdf); with a `password` it is encrypted, and
+    opens with that password (with "", it opens without one but is still encrypted)."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    encryption = False
+    if password is not None:
+        encryption = pikepdf.Encryption(owner="pemilik", user=password)
+    pdf.save(out, encryption=encryption)
+    return out.getvalue()

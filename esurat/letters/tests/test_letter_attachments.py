@@ -5,8 +5,9 @@ from django.urls import reverse
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Attachment
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
+from esurat.tests.tools import ONE_PAGE_PDF, pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = ONE_PAGE_PDF
 
 
 @pytest.fixture(autouse=True)
@@ -122,3 +123,23 @@ def test_it_refuses_outsiders_and_other_methods(client, city):
         "/accounts/login/"
         in client.get(reverse("letters:attachment_download", args=[attachment.code]))["Location"]
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (pdf_bytes(10_000), "The PDF has 10000 pages; the limit is 300."),
+        (pdf_bytes(1, password="rahasia"), "The PDF is protected with a password or encrypted."),
+        (b"%PDF-1.7\n" + b"\x8f garbage " * 500, "The PDF is damaged and cannot be read."),
+    ],
+    ids=["10000-pages", "encrypted", "garbage-after-magic"],
+)
+def test_it_refuses_a_pdf_it_cannot_read_as_a_scan_would_be(client, city, media, content, message):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    response = client.get(_add(client, letter, name="lampiran.pdf", content=content)["Location"])
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1 and "lampiran.pdf" in errors[0] and message in errors[0]
+    assert not Attachment.objects.exists() and _stored_files(media) == []
+    assert not AuditEvent.objects.filter(action="letter.attachment_added").exists()
