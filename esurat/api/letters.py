@@ -7,7 +7,7 @@ the letter's state or the caller's seat does not allow gets 409 with the reason,
 
 from uuid import UUID
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
@@ -28,6 +28,7 @@ from esurat.letters.models import (
     LetterKind,
     Urgency,
 )
+from esurat.lib.files import file_response
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 
@@ -385,12 +386,8 @@ def letter_attachment_add(request, code: UUID, file: File[UploadedFile]):
 def attachment_download(request, code: UUID):
     """The attached file itself, for anyone who may read its letter."""
     attachment = _access_attachment(request, code)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment.file.open("rb"), name=attachment.original_name,
+                         content_type=attachment.content_type)  # fmt: skip
 
 
 @router.delete("/attachments/{uuid:code}", response={204: None, **REFUSALS},

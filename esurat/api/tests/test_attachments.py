@@ -58,3 +58,16 @@ def test_it_refuses_a_pdf_it_cannot_read_as_the_screen_does(client, city, settin
     assert message in response.json()["detail"][0]["msg"]
     assert not Attachment.objects.exists()
     assert not AuditEvent.objects.filter(action="letter.attachment_added").exists()
+
+
+@pytest.mark.django_db
+def test_it_names_the_download_by_its_real_type_not_the_uploaded_name(client, city):
+    letter = draft_nota_dinas(city)
+    staff = caller(client, city, "staf.aptika")
+    response = staff.upload(f"/letters/{letter.code}/attachments", "surat\u202efdp.exe", PDF)
+    assert response.status_code == 201 and response.json()["name"] == "suratfdp.pdf"
+    download = client.get(f"{API}/attachments/{response.json()['code']}", headers=staff.headers)
+    assert download["Content-Disposition"] == (
+        "attachment; filename=\"suratfdp.pdf\"; filename*=UTF-8''suratfdp.pdf"
+    )
+    assert download["X-Content-Type-Options"] == "nosniff"

@@ -78,11 +78,11 @@ def test_it_answers_inline_or_as_a_file(client, city):
     name = f"{letter.number.replace('/', '-')}.pdf"
     inline = who.get(f"/letters/{letter.code}/pdf")
     assert inline.status_code == 200 and inline["Content-Type"] == "application/pdf"
-    assert inline["Content-Disposition"] == f'inline; filename="{name}"'
+    assert inline["Content-Disposition"] == f"inline; filename=\"{name}\"; filename*=UTF-8''{name}"
     assert inline["Cache-Control"] == "private, no-store"
     assert inline.content.startswith(b"%PDF")
     saved = who.get(f"/letters/{letter.code}/pdf", download="1")
-    assert saved["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert saved["Content-Disposition"].startswith(f'attachment; filename="{name}"; ')
     assert who.get(f"/letters/{letter.code}/pdf", download="0")["Content-Disposition"].startswith(
         "inline"
     )

@@ -118,3 +118,30 @@ def test_it_refuses_a_follow_up_pdf_over_the_page_limit_or_encrypted(client, pup
     assert d.state == "sent"
     assert not FollowUp.objects.exists() and not list(media.rglob("*.*"))
     assert not AuditEvent.objects.filter(action="disposition.reported").exists()
+
+
+@pytest.mark.django_db
+def test_it_serves_a_follow_up_file_under_a_safe_name(client, pupr, media):
+    (d,) = give(pupr, "kadis.pupr", [BINA_MARGA])
+    client.force_login(pupr.user("kabid.binamarga"))
+    photo = SimpleUploadedFile("foto\u202egnp.exe", _png(), content_type="image/png")
+    assert report(client, d, "Foto lokasi terlampir.", photo).status_code == 302
+    stored = FollowUpFile.objects.get()
+    assert stored.original_name == "fotognp.png"
+    client.force_login(pupr.user("kadis.pupr"))
+    response = client.get(reverse("dispositions:follow_up_file", args=[d.code, stored.code]))
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"fotognp.png\"; filename*=UTF-8''fotognp.png"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buf, "PNG")
+    return buf.getvalue()

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +34,7 @@ from esurat.letters.models import (
     Letter,
     Registration,
 )
+from esurat.lib.files import file_response
 from esurat.organisations.models import Agency
 from esurat.search.models import LetterText
 
@@ -235,11 +236,8 @@ def scan(request, code):
         raise Http404
     agenda = letter.registrations.filter(direction="in").first()
     name = f"surat-masuk-{agenda.seq:05d}-{agenda.year}.pdf" if agenda else "surat-masuk.pdf"
-    response = FileResponse(attachment.file.open("rb"), filename=name,
-                            content_type="application/pdf")  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment.file.open("rb"), name=name, content_type="application/pdf",
+                         inline=True)  # fmt: skip
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -36,6 +36,7 @@ from esurat.letters.models import (
     ReviewStep,
 )
 from esurat.letters.views.document import document_context
+from esurat.lib.files import file_response
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 from esurat.signing import ca
@@ -639,12 +640,8 @@ def attachment_add(request, code):
 @require_GET
 def attachment_download(request, code):
     attachment = _access_attachment(request, code)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment.file.open("rb"), name=attachment.original_name,
+                         content_type=attachment.content_type)  # fmt: skip
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from esurat.lib.files import check_upload
+from esurat.lib.files import check_upload, content_disposition, safe_filename
 from esurat.tests.tools import ONE_PAGE_PDF, pdf_bytes
 
 
@@ -77,3 +77,32 @@ def test_it_refuses_a_pdf_of_ten_thousand_pages_by_the_scans_limit():
         check_upload(SimpleUploadedFile("arsip.pdf", pdf_bytes(10_000)))
     assert err.value.code == "too_many_pages"
     assert "10000" in " ".join(err.value.messages) and "300" in " ".join(err.value.messages)
+
+
+@pytest.mark.parametrize(
+    "name,content_type,safe",
+    [
+        ("surat\u202efdp.exe", "application/pdf", "suratfdp.pdf"),
+        ("surat.pdf\n.html", "application/pdf", "surat.pdf"),
+        ("surat.pdf\r\n.html", "image/png", "surat.pdf.png"),
+        ("a/b\\c:d\u2028e\u2029f\u00adg.JPEG", "image/jpeg", "a-b-c-defg.jpeg"),
+        (
+            "Nota Dinas Kadis – Ñoño (rev. 2)",
+            "application/pdf",
+            "Nota Dinas Kadis – Ñoño (rev. 2).pdf",
+        ),
+        ("Laporan v1.2", "application/pdf", "Laporan v1.2.pdf"),
+        ("\u202e\u200f ..", "application/pdf", "berkas.pdf"),
+        ("x" * 300 + ".pdf", "application/pdf", "x" * 120 + ".pdf"),
+    ],
+)
+def test_it_makes_a_download_name_safe_and_true_to_the_type(name, content_type, safe):
+    assert safe_filename(name, content_type) == safe
+
+
+def test_it_gives_an_ascii_fallback_and_the_exact_utf8_name():
+    header = content_disposition("Surat Ñoño “final”.pdf", inline=True)
+    assert header == (
+        'inline; filename="Surat Nono final.pdf"; '
+        "filename*=UTF-8''Surat%20%C3%91o%C3%B1o%20%E2%80%9Cfinal%E2%80%9D.pdf"
+    )
