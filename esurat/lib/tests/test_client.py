@@ -54,5 +54,7 @@ def test_the_rate_limit_counter_is_shared_between_web_processes(client, city):
     )
     for _ in range(3):
         client.get(url, REMOTE_ADDR="198.51.100.9")
+    from esurat.signing.views import _window, rate_key
+
     other_process = DatabaseCache("esurat_cache", {})
-    assert other_process.get("verify:GET:198.51.100.9") == 3
+    assert other_process.get(rate_key("GET", "198.51.100.9", _window())) == 3
