@@ -9,8 +9,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The address printed in QR codes, links and e-mails: the server's own unless the environment
-# sets SITE_URL (with HOST=0.0.0.0, set it to the address the phones reach).
-SITE_URL ?= http://$(HOST):$(PORT)
+# sets SITE_URL; on HOST=0.0.0.0 (every interface), this machine's first address, not 0.0.0.0.
+SITE_HOST = $(if $(filter 0.0.0.0,$(HOST)),$(or $(firstword $(shell hostname -I 2>/dev/null)),127.0.0.1),$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 
 .PHONY: run test venv migrate demo worker lint messages check-python
 

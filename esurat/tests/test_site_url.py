@@ -30,6 +30,9 @@ def test_it_hands_the_server_its_own_address_unless_the_environment_sets_one(tmp
     demo = ("-o", "migrate", "demo", f"BIN={tmp_path}")
     assert _make(*demo, "PORT=8080").strip() == "SITE_URL=http://127.0.0.1:8080"
     assert _make(*demo, "HOST=10.1.2.3").strip() == "SITE_URL=http://10.1.2.3:8000"
+    everywhere = _make(*demo, "HOST=0.0.0.0", "PORT=8080").strip()  # a machine's address
+    assert everywhere.startswith("SITE_URL=http://") and everywhere.endswith(":8080")
+    assert "0.0.0.0" not in everywhere
     given = _make(*demo, "PORT=8080", site_url="https://surat.example.go.id")
     assert given.strip() == "SITE_URL=https://surat.example.go.id"
 

@@ -35,6 +35,21 @@ def require(*programs: str) -> None:
     pytest.skip(message)
 
 
+def require_font(family: str, package: str) -> None:
+    """Like require(), for a font that fontconfig (hence WeasyPrint) must find."""
+    try:
+        found = subprocess.run(["fc-list", family, "family"], capture_output=True, text=True,
+                               timeout=30).stdout  # fmt: skip
+    except FileNotFoundError:
+        found = ""
+    if family.lower() in found.lower():
+        return
+    message = f"needs the font {family} (apt-get install {package})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def fresh_python(code: str, *, without: tuple[str, ...] = ()) -> str:
     """Run `code` in a new Python with this project's settings module and data directory, the
     environment variables in `without` removed; its standard output. The test fails with the
@@ -75,3 +90,23 @@ def pdf_bytes(pages: int = 1, *, password: str | None = None) -> bytes:
         encryption = pikepdf.Encryption(owner="pemilik", user=password)
     pdf.save(out, encryption=encryption)
     return out.getvalue()
+
+
+def embedded_fonts(data: bytes) -> set[str]:
+    """The names of the fonts embedded in a PDF, without the subset prefix (ABCDEF+), spaces or
+    hyphens: "LiberationSans", "LiberationSansBold" whoever wrote the PDF."""
+    import io
+
+    import pikepdf
+
+    names = set()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if (
+                isinstance(obj, pikepdf.Dictionary)
+                and obj.get("/Type") == pikepdf.Name.FontDescriptor
+            ):
+                if any(key in obj for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    name = str(obj.FontName)[1:].split("+", 1)[-1]
+                    names.add(name.replace("-", "").replace(" ", ""))
+    return names
