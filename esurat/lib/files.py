@@ -28,11 +28,13 @@ ALLOWED_TYPES = {
     "image/jpeg": "jpg",
     "image/png": "png",
 }
-# Extensions a name may already end with for each type (kept as the user wrote them).
+# The extensions of each type served, the usual first; a name may end with any (kept as written).
 EXTENSIONS = {
     "application/pdf": ("pdf",),
     "image/jpeg": ("jpg", "jpeg"),
     "image/png": ("png",),
+    "application/x-pem-file": ("pem", "crt"),
+    "application/pkix-cert": ("cer", "der", "crt"),
 }
 # A page side longer than this many points (≈ 1.5 m) is no letter; rendering it would be a bomb.
 MAX_PAGE_SIDE_PT = 4300
@@ -238,8 +240,8 @@ def safe_filename(name: str, content_type: str, *, default: str = "berkas") -> s
     A wrong extension at the end is replaced (`surat.pdf.html` of a PDF → `surat.pdf`,
     `laporan.exe` → `laporan.pdf`); a name without one gets it.
     """
-    extension = ALLOWED_TYPES.get(content_type, "bin")
-    allowed = EXTENSIONS.get(content_type, (extension,))
+    allowed = EXTENSIONS.get(content_type, ("bin",))
+    extension = allowed[0]
     name = unicodedata.normalize("NFC", name or "")
     name = "".join(c for c in name if unicodedata.category(c) not in _DROPPED)
     name = "".join(" " if unicodedata.category(c) == "Zs" else c for c in name)

@@ -43,6 +43,37 @@ class LetterFacts:
     superseded_by: object = None  # the correcting letter once it is sent (B/T letters only)
 
 
+@dataclass(frozen=True)
+class RootCertificate:
+    """The government's root certificate as published: what a recipient adds to the trusted
+    identities of their PDF reader, and the fingerprint they compare before trusting it."""
+
+    government: object
+    code: object  # the government's code, for the download links
+    subject: str
+    pem: bytes
+    der: bytes
+    sha256: str  # AB:CD:… as PDF readers and browsers show it
+    valid_until: str
+
+
+def root_certificate(authority: CertificateAuthority) -> RootCertificate:
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from esurat.signing.ca import load_certificate
+
+    cert = load_certificate(authority.certificate_pem)
+    digest = cert.fingerprint(hashes.SHA256()).hex().upper()
+    return RootCertificate(
+        government=authority.government, code=authority.government.code,
+        subject=cert.subject.rfc4514_string(),
+        pem=cert.public_bytes(serialization.Encoding.PEM),
+        der=cert.public_bytes(serialization.Encoding.DER),
+        sha256=":".join(digest[i:i + 2] for i in range(0, len(digest), 2)),
+        valid_until=long_date_id(cert.not_valid_after_utc.date()),
+    )  # fmt: skip
+
+
 def letter_facts(letter) -> LetterFacts:
     cancelled = IssuedNumber.objects.filter(
         letter=letter, insert=0, state=IssuedNumber.State.CANCELLED

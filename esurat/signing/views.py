@@ -1,14 +1,18 @@
 """The public verification page: the target of the QR code on every signed letter."""
 
 import time
+import uuid
 
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from esurat.signing.access import access_verifiable_letter
+from esurat.lib.files import file_response
+from esurat.signing.access import access_public_root, access_verifiable_letter
 from esurat.signing.forms import VerifyUploadForm
-from esurat.signing.verify import check_upload, letter_facts
+from esurat.signing.models import CertificateAuthority
+from esurat.signing.verify import check_upload, letter_facts, root_certificate
 
 # Requests per address per minute: enough for a person, too few to enumerate or to load the CPU.
 RATE_LIMITS = {"GET": 30, "POST": 10}
@@ -59,6 +63,45 @@ def verify(request, code):
     outcome = None
     if request.method == "POST" and form.is_valid():
         outcome = check_upload(letter, form.cleaned_data["file"].read())
+    facts = letter_facts(letter)
+    authority = CertificateAuthority.objects.filter(government_id=letter.government_id).first()
+    root = root_certificate(authority) if authority and facts.not_certified else None
     return render(request, "signing/verify.html", {
-        "facts": letter_facts(letter), "form": form, "outcome": outcome, "code": letter.code,
+        "facts": facts, "form": form, "outcome": outcome, "code": letter.code, "root": root,
     })  # fmt: skip
+
+
+def _government(request):
+    """The optional ?pemda=<government code> of the root certificate's URLs."""
+    code = request.GET.get("pemda")
+    if code is None:
+        return None
+    try:
+        return uuid.UUID(code)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def root_ca(request):
+    """How to trust the government's own certificate authority in a PDF reader, its fingerprint
+    and its downloads. Public: the recipients of letters are outside the government."""
+    root = root_certificate(access_public_root(_government(request)))
+    return render(request, "signing/root_ca.html", {"root": root})
+
+
+@require_GET
+def root_ca_pem(request):
+    root = root_certificate(access_public_root(_government(request)))
+    return file_response(root.pem, name=_root_name(root), content_type="application/x-pem-file")
+
+
+@require_GET
+def root_ca_cer(request):
+    """The same certificate in DER, the form Windows and Adobe Acrobat Reader import by default."""
+    root = root_certificate(access_public_root(_government(request)))
+    return file_response(root.der, name=_root_name(root), content_type="application/pkix-cert")
+
+
+def _root_name(root) -> str:
+    return f"root-ca-{root.government.short_name}"
