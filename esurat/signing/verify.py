@@ -7,7 +7,7 @@ from esurat.letters.models import IssuedNumber
 from esurat.lib.dates import long_date_id
 from esurat.signing.models import CertificateAuthority, SignedDocument
 from esurat.signing.pades import PdfCheck, validate_pdf
-from esurat.signing.pdf import position_label
+from esurat.signing.pdf import corrected_letter, position_label
 
 
 class Status:
@@ -41,6 +41,7 @@ class LetterFacts:
     revoked_on: str = ""
     revoke_reason: str = ""  # not for R/SR letters
     superseded_by: object = None  # the correcting letter once it is sent (B/T letters only)
+    corrects: dict | None = None  # the revoked letter this one corrects (ralat; B/T letters only)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def letter_facts(letter) -> LetterFacts:
         revoked_on=revoked_on,
         revoke_reason=letter.revoke_reason if revoked else "",
         superseded_by=correction,
+        corrects=corrected_letter(letter),
     )
 
 
