@@ -131,7 +131,7 @@ def letter_out(user, letter: Letter) -> dict:
 
 
 def _attachment_out(a: Attachment) -> dict:
-    return {"code": a.code, "name": a.original_name, "content_type": a.content_type,
+    return {"code": a.code, "name": a.name, "content_type": a.content_type,
             "size": a.size, "sha256": a.sha256, "uploaded_at": a.uploaded_at}  # fmt: skip
 
 
@@ -386,7 +386,7 @@ def letter_attachment_add(request, code: UUID, file: File[UploadedFile]):
 def attachment_download(request, code: UUID):
     """The attached file itself, for anyone who may read its letter."""
     attachment = _access_attachment(request, code)
-    return file_response(attachment.file.open("rb"), name=attachment.original_name,
+    return file_response(attachment.file.open("rb"), name=attachment.name,
                          content_type=attachment.content_type)  # fmt: skip
 
 

@@ -240,5 +240,5 @@ def follow_up_file(request, code, file_code):
     row = FollowUpFile.objects.filter(code=file_code, follow_up__disposition=disposition).first()
     if row is None:
         raise Http404
-    return file_response(row.file.open("rb"), name=row.original_name,
+    return file_response(row.file.open("rb"), name=row.name,
                          content_type=row.content_type)  # fmt: skip

@@ -182,3 +182,6 @@ def test_it_serves_a_safe_name_for_a_file_stored_before_names_were_cleaned(clien
     assert response["Content-Disposition"] == (
         "attachment; filename=\"surat.pdf\"; filename*=UTF-8''surat.pdf"
     )
+    Attachment.objects.update(original_name="surat\u202efdp.exe")
+    page = client.get(reverse("letters:detail", args=[letter.code])).content.decode()
+    assert "suratfdp.pdf" in page and "\u202e" not in page

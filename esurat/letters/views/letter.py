@@ -640,7 +640,7 @@ def attachment_add(request, code):
 @require_GET
 def attachment_download(request, code):
     attachment = _access_attachment(request, code)
-    return file_response(attachment.file.open("rb"), name=attachment.original_name,
+    return file_response(attachment.file.open("rb"), name=attachment.name,
                          content_type=attachment.content_type)  # fmt: skip
 
 
@@ -657,5 +657,5 @@ def attachment_remove(request, code):
                                      ip_address=_ip(request))  # fmt: skip
     except actions.ActionRefused as exc:
         return _refused(request, letter, exc)
-    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
+    messages.success(request, _("%(name)s was removed.") % {"name": attachment.name})
     return _back(request, letter)
