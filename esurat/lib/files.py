@@ -92,7 +92,7 @@ def check_upload(upload) -> CheckedFile:
         pages = check_pdf(data)
         digest = hashlib.sha256(data)
     else:
-        _check_image(upload)
+        _check_image(upload, kind.mime)
         digest = hashlib.sha256()
         upload.seek(0)
         for chunk in upload.chunks():
@@ -203,9 +203,11 @@ def _inflated_size(raw: bytes) -> int:
     return size
 
 
-def _check_image(upload) -> None:
-    """Decode the whole picture (a JPEG at a reduced scale, which still reads every byte), so a
-    truncated or garbled file is refused, not only one with a bad header."""
+def _check_image(upload, mime: str) -> None:
+    """Read the whole picture, so a truncated or garbled file is refused, not only one with a bad
+    header: a PNG's chunks are checked (verify), a JPEG must end its last scan, and either is
+    decoded (a JPEG at a reduced scale, which still reads every byte). Pillow's own check of
+    truncation cannot be relied on: WeasyPrint turns it off for the whole process."""
     from PIL import Image
 
     upload.seek(0)
@@ -213,12 +215,26 @@ def _check_image(upload) -> None:
         with Image.open(upload) as image:
             if image.width * image.height > max_image_pixels():
                 raise _bomb()
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
             image.draft("RGB", (1024, 1024))
             image.load()
     except Image.DecompressionBombError as exc:
         raise _bomb() from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(_("The image file is damaged."), code="file_type") from exc
+        raise _damaged_image() from exc
+    if mime == "image/jpeg":
+        upload.seek(0)
+        data = upload.read()
+        last_scan = data.rfind(b"\xff\xda")  # in scan data a 0xFF byte is always stuffed
+        if last_scan == -1 or data.find(b"\xff\xd9", last_scan) == -1:
+            raise _damaged_image()
+    upload.seek(0)
+
+
+def _damaged_image() -> ValidationError:
+    return ValidationError(_("The image file is damaged."), code="file_type")
 
 
 # ---- Serving files back -----------------------------------------------------------------------

@@ -75,6 +75,12 @@ def root_certificate(authority: CertificateAuthority) -> RootCertificate:
     )  # fmt: skip
 
 
+def letter_root(letter) -> RootCertificate | None:
+    """The root of the certificate authority of the letter's government, if it has one."""
+    authority = CertificateAuthority.objects.filter(government_id=letter.government_id).first()
+    return root_certificate(authority) if authority else None
+
+
 def letter_facts(letter) -> LetterFacts:
     cancelled = IssuedNumber.objects.filter(
         letter=letter, insert=0, state=IssuedNumber.State.CANCELLED

@@ -6,13 +6,13 @@ import uuid
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from esurat.lib.files import file_response
 from esurat.signing.access import access_public_root, access_verifiable_letter
 from esurat.signing.forms import VerifyUploadForm
-from esurat.signing.models import CertificateAuthority
-from esurat.signing.verify import check_upload, letter_facts, root_certificate
+from esurat.signing.verify import check_upload, letter_facts, letter_root, root_certificate
 
 # Requests per address per minute: enough for a person, too few to enumerate or to load the CPU.
 RATE_LIMITS = {"GET": 30, "POST": 10}
@@ -64,8 +64,7 @@ def verify(request, code):
     if request.method == "POST" and form.is_valid():
         outcome = check_upload(letter, form.cleaned_data["file"].read())
     facts = letter_facts(letter)
-    authority = CertificateAuthority.objects.filter(government_id=letter.government_id).first()
-    root = root_certificate(authority) if authority and facts.not_certified else None
+    root = letter_root(letter) if facts.not_certified else None
     return render(request, "signing/verify.html", {
         "facts": facts, "form": form, "outcome": outcome, "code": letter.code, "root": root,
     })  # fmt: skip
@@ -104,4 +103,4 @@ def root_ca_cer(request):
 
 
 def _root_name(root) -> str:
-    return f"root-ca-{root.government.short_name}"
+    return f"root-ca-{slugify(root.government.short_name)}"

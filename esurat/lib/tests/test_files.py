@@ -106,3 +106,15 @@ def test_it_gives_an_ascii_fallback_and_the_exact_utf8_name():
         'inline; filename="Surat Nono final.pdf"; '
         "filename*=UTF-8''Surat%20%C3%91o%C3%B1o%20%E2%80%9Cfinal%E2%80%9D.pdf"
     )
+
+
+def test_it_refuses_a_cut_off_image_even_after_weasyprint_allowed_truncated_images():
+    import weasyprint  # noqa: F401 - sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES for the process
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    for name, content in [("foto.jpg", _jpeg()[:-200]), ("foto.png", _png((240, 300))[:200])]:
+        with pytest.raises(ValidationError) as err:
+            check_upload(SimpleUploadedFile(name, content))
+        assert err.value.code == "file_type", name
+    assert check_upload(SimpleUploadedFile("foto.jpg", _jpeg() + b"trailer")).size
