@@ -393,7 +393,7 @@ def test_it_gives_the_public_facts_without_login(client, city, authority):
                      "position": "Kepala Dinas Komunikasi dan Informatika", "qualifier": "",
                      "signed_at": facts["signers"][0]["signed_at"]}],
         "sha256": document.sha256, "revoked_at": None, "revoke_reason": None,
-        "superseded_by": None,
+        "superseded_by": None, "corrects": None,
     }  # fmt: skip
     signed_at = datetime.datetime.fromisoformat(facts["signers"][0]["signed_at"])
     assert abs(signed_at - signature.signed_at) < datetime.timedelta(milliseconds=1)  # JSON: ms
@@ -425,7 +425,7 @@ def test_it_tells_only_existence_and_status_of_a_secret_letter(client, city, sec
     assert response.json() == {
         "status": "valid", "narrow": True, "not_certified": False, "number": None, "date": None,
         "kind": None, "subject": None, "agency": None, "signers": [], "sha256": None,
-        "revoked_at": None, "revoke_reason": None, "superseded_by": None,
+        "revoked_at": None, "revoke_reason": None, "superseded_by": None, "corrects": None,
     }  # fmt: skip
     assert b"Rencana operasi" not in response.content and letter.number.encode() not in (
         response.content
