@@ -371,7 +371,10 @@ def test_it_refuses_the_dispatch_actions_to_all_but_the_sending_agencys_clerk(cl
 
 
 @pytest.fixture
-def _fresh_rate_limits():
+def _fresh_rate_limits(monkeypatch):
+    from esurat.signing import views
+
+    monkeypatch.setattr(views, "_clock", lambda: 1_800_000_000.0)  # one fixed window per test
     cache.clear()
     yield
     cache.clear()
