@@ -8,6 +8,10 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address printed in QR codes, links and e-mails: the server's own unless the environment
+# sets SITE_URL; on HOST=0.0.0.0 (every interface), this machine's first address, not 0.0.0.0.
+SITE_HOST = $(if $(filter 0.0.0.0,$(HOST)),$(or $(firstword $(shell hostname -I 2>/dev/null)),127.0.0.1),$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 
 .PHONY: run test venv migrate demo worker lint messages check-python
 
@@ -30,12 +34,13 @@ migrate: venv
 
 # The demo is a development server: debug on (seed_demo refuses without it; cookies over HTTP).
 demo run: export DEBUG ?= 1
+demo run: export SITE_URL := $(SITE_URL)
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 # Serves the demo city on http://$(HOST):$(PORT) with the background worker beside it.
 run: demo
-	@echo "e-Surat: http://$(HOST):$(PORT)/  (accounts and password in README.md; Ctrl-C stops server and worker)"
+	@echo "e-Surat: http://$(HOST):$(PORT)/, links and QR codes to $(SITE_URL)/  (accounts and password in README.md; Ctrl-C stops server and worker)"
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)

@@ -11,12 +11,13 @@ from e2e.conftest import SIGNING_PASSPHRASE, choose_classification, login, pick,
 from esurat.audit.actions import verify_chain
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Attachment, InboxEntry, Letter, Registration
+from esurat.tests.tools import ONE_PAGE_PDF
 
 SUBJECT = "Permohonan dukungan data jaringan jalan untuk aplikasi SIJALAN"
 BODY = "Dengan hormat, kami mohon dukungan data ruas jalan kota untuk aplikasi SIJALAN."
 REVISION = " Data diharapkan kami terima paling lambat akhir bulan ini."
 RETURN_NOTE = "Mohon cantumkan batas waktu penyampaian data."
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = ONE_PAGE_PDF
 
 
 def open_letter_from(page, nav_text: str, subject: str):

@@ -68,6 +68,10 @@ POLICY: dict[str, Rule] = {
     "letters:classification_options": LOGIN_GET,
     "letters:position_options": LOGIN_GET,
     "signing:verify": PUBLIC,
+    # The government's root certificate, to trust its signatures in a PDF reader: public.
+    "signing:root_ca": Rule("public", ("GET",)),
+    "signing:root_ca_pem": Rule("public", ("GET",)),
+    "signing:root_ca_cer": Rule("public", ("GET",)),
     # Dispositions: letter-level URLs need the letter to be visible; the dispose and giver/recipient
     # rules live in esurat/dispositions/access.py.
     "dispositions:mine": LOGIN_GET,

@@ -151,6 +151,9 @@ class VerificationOut(Schema):
     revoked_at: datetime.datetime | None
     revoke_reason: str | None
     superseded_by: CorrectionRef | None = Field(description="The correction, once it is sent")
+    corrects: CorrectionRef | None = Field(
+        None, description="The revoked letter this one corrects (a ralat)"
+    )
 
 
 def _dispatch_out(d: Dispatch) -> dict:
@@ -191,6 +194,8 @@ def _verification_out(letter: Letter) -> dict:
         "revoke_reason": facts.revoke_reason or None,
         "superseded_by": {"code": correction.code, "number": correction.number}
         if correction else None,
+        "corrects": {"code": facts.corrects["code"], "number": facts.corrects["number"]}
+        if facts.corrects else None,
     }  # fmt: skip
 
 

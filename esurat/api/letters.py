@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
@@ -41,6 +41,7 @@ from esurat.letters.models import (
     Registration,
     Urgency,
 )
+from esurat.lib.files import file_response
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 
@@ -169,7 +170,7 @@ def _party_out(p: ExternalParty) -> dict:
 
 
 def _attachment_out(a: Attachment) -> dict:
-    return {"code": a.code, "name": a.original_name, "content_type": a.content_type,
+    return {"code": a.code, "name": a.name, "content_type": a.content_type,
             "size": a.size, "sha256": a.sha256, "uploaded_at": a.uploaded_at}  # fmt: skip
 
 
@@ -459,12 +460,8 @@ FILE_OUT = {"responses": {200: {"description": "The file, as an attachment to sa
 def attachment_download(request, code: UUID):
     """The attached file itself, for anyone who may read its letter."""
     attachment = _access_attachment(request, code)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment.file.open("rb"), name=attachment.name,
+                         content_type=attachment.content_type)  # fmt: skip
 
 
 @router.delete("/attachments/{uuid:code}", response={204: None, **REFUSALS},

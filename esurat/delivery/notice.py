@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from esurat.delivery.models import Dispatch
 from esurat.lib.dates import long_date_id
+from esurat.lib.files import file_response
 from esurat.signing.pdf import (
     PAPER_SIZES,
     SECURITY_ID,
@@ -92,11 +93,5 @@ def notice_filename(dispatch: Dispatch) -> str:
 def notice_response(dispatch: Dispatch, *, inline: bool) -> HttpResponse:
     """The notice as an HTTP answer, with the same headers as a letter's PDF
     (esurat.signing.documents.pdf_response). The caller has checked access (access_dispatch)."""
-    response = HttpResponse(render_notice_pdf(dispatch), content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{notice_filename(dispatch)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    if inline:
-        response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return file_response(render_notice_pdf(dispatch), name=notice_filename(dispatch),
+                         content_type="application/pdf", inline=inline)  # fmt: skip

@@ -18,7 +18,7 @@ from esurat.dispositions.access import may_dispose_to, receiving_seats, settings
 from esurat.dispositions.models import Disposition, FollowUp, FollowUpFile, Instruction
 from esurat.letters.actions import ActionRefused
 from esurat.letters.models import Letter, Participant
-from esurat.lib.files import check_upload
+from esurat.lib.files import check_upload, safe_filename
 from esurat.lib.workdays import default_due_date
 from esurat.organisations.models import Position
 
@@ -323,10 +323,11 @@ def do_mark_read(*, letter: Letter, user, seats, ip_address=None) -> list[Dispos
 def _store_files(follow_up: FollowUp, uploads, stored: list) -> None:
     for upload in uploads:
         checked = check_upload(upload)
-        row = FollowUpFile(follow_up=follow_up, original_name=upload.name[:255],
+        name = safe_filename(upload.name, checked.content_type)
+        row = FollowUpFile(follow_up=follow_up, original_name=name,
                            content_type=checked.content_type, size=checked.size,
                            sha256=checked.sha256)  # fmt: skip
-        row.file.save(upload.name, upload, save=False)
+        row.file.save(name, upload, save=False)
         stored.append((row.file.storage, row.file.name))
         row.save()
 

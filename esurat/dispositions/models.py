@@ -224,4 +224,12 @@ class FollowUpFile(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name shown and served: safe even for a file stored before names were cleaned at
+        upload (esurat.lib.files.safe_filename)."""
+        from esurat.lib.files import safe_filename
+
+        return safe_filename(self.original_name, self.content_type)

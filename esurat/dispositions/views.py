@@ -4,7 +4,7 @@ follow-up, the tree partial of a letter, and the printable sheet."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +22,7 @@ from esurat.dispositions.forms import DisposeForm, FollowUpForm, ReopenForm
 from esurat.dispositions.models import Disposition, FollowUpFile
 from esurat.dispositions.sheet import render_sheet
 from esurat.letters.access import access_letter
+from esurat.lib.files import file_response
 from esurat.lib.workdays import default_due_date
 from esurat.organisations.access import seats_of
 
@@ -227,9 +228,8 @@ def report(request, code):
 def sheet(request, code):
     """The printable lembar disposisi (PDF) of the disposition's batch."""
     disposition = access_disposition(request.user, code, ip_address=_ip(request))
-    response = HttpResponse(render_sheet(disposition), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="lembar-disposisi-{disposition.code}.pdf"'
-    return response
+    return file_response(render_sheet(disposition), name=f"lembar-disposisi-{disposition.code}",
+                         content_type="application/pdf", inline=True)  # fmt: skip
 
 
 @login_required
@@ -240,5 +240,5 @@ def follow_up_file(request, code, file_code):
     row = FollowUpFile.objects.filter(code=file_code, follow_up__disposition=disposition).first()
     if row is None:
         raise Http404
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
-                        content_type=row.content_type)  # fmt: skip
+    return file_response(row.file.open("rb"), name=row.name,
+                         content_type=row.content_type)  # fmt: skip

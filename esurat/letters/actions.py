@@ -42,7 +42,7 @@ from esurat.letters.numbering import (
     sequence_key,
 )
 from esurat.lib.dates import check_not_future
-from esurat.lib.files import check_upload
+from esurat.lib.files import check_upload, safe_filename
 from esurat.lib.html import sanitise
 from esurat.organisations.models import Assignment, Position
 from esurat.signing.models import Signature
@@ -359,10 +359,10 @@ def do_add_attachment(*, letter: Letter, seat, user, upload, ip_address=None) ->
     if not letter.is_editable:
         raise ActionRefused(_("This letter can no longer be changed."))
     checked = check_upload(upload)
-    attachment = Attachment(letter=letter, original_name=upload.name[:255],
-                            content_type=checked.content_type, size=checked.size,
-                            sha256=checked.sha256, uploaded_by=user)  # fmt: skip
-    attachment.file.save(upload.name, upload, save=False)
+    name = safe_filename(upload.name, checked.content_type)
+    attachment = Attachment(letter=letter, original_name=name, content_type=checked.content_type,
+                            size=checked.size, sha256=checked.sha256, uploaded_by=user)  # fmt: skip
+    attachment.file.save(name, upload, save=False)
     try:
         attachment.save()
         record_event(government=letter.government, actor=_actor(seat, user, ip_address),

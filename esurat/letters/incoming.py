@@ -37,6 +37,7 @@ from esurat.letters.numbering import agenda_key, next_value
 from esurat.letters.scans import Scan
 from esurat.letters.tasks import read_incoming_scan, read_scan
 from esurat.lib.dates import check_not_future
+from esurat.lib.files import safe_filename
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 from esurat.search.models import LetterText
@@ -124,7 +125,7 @@ def _check_dates(government, *, sender_date, received_on) -> None:
 
 
 def _store_scan(letter: Letter, scan: Scan, user) -> Attachment:
-    attachment = Attachment(letter=letter, original_name=scan.name[:255],
+    attachment = Attachment(letter=letter, original_name=safe_filename(scan.name, "application/pdf"),
                             content_type="application/pdf", size=scan.size, sha256=scan.sha256,
                             uploaded_by=user)  # fmt: skip
     attachment.file.save("scan.pdf", ContentFile(scan.content), save=False)

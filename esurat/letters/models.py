@@ -584,6 +584,14 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at"]
 
+    @property
+    def name(self) -> str:
+        """The name shown and served: safe even for a file stored before names were cleaned at
+        upload (esurat.lib.files.safe_filename)."""
+        from esurat.lib.files import safe_filename
+
+        return safe_filename(self.original_name, self.content_type)
+
 
 def incoming_scan_path(instance, filename):
     return f"incoming-scans/{instance.code}/{uuid.uuid4().hex}"

@@ -13,7 +13,6 @@ import hashlib
 import io
 import re
 import uuid
-import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -25,16 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps
 
+from esurat.lib import files
+from esurat.lib.files import max_image_pixels
+
 PDF = "application/pdf"
 IMAGE_TYPES = ("image/jpeg", "image/png")
 # A4 is 8.27 × 11.69 inches; photos are scaled so their long side is at most A4 at 300 dpi.
 A4_LONG_INCHES = 11.69
 MAX_LONG_SIDE_PX = 3508
-# A page side longer than this many points (≈ 1.5 m) is no letter; rendering it would be a bomb.
-MAX_PAGE_SIDE_PT = 4300
-# A non-image stream (page content, fonts) that inflates beyond this is a decompression bomb.
-MAX_INFLATED_STREAM = 64 * 1024 * 1024
-MAX_INFLATED_TOTAL = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -52,16 +49,8 @@ class Scan:
         return len(self.content)
 
 
-def max_pages() -> int:
-    return getattr(settings, "SCAN_MAX_PAGES", 300)
-
-
 def max_photos() -> int:
     return getattr(settings, "SCAN_MAX_PHOTOS", 40)
-
-
-def max_image_pixels() -> int:
-    return getattr(settings, "SCAN_MAX_IMAGE_PIXELS", 60_000_000)
 
 
 def prepare_scan(uploads: list) -> Scan:
@@ -126,37 +115,34 @@ def _read_all(upload) -> bytes:
 
 
 def _check_pdf(upload) -> Scan:
+    """The PDF checked as every uploaded PDF is (esurat.lib.files.check_pdf), refused with the
+    advice a clerk holding the paper letter can follow."""
     data = _read_all(upload)
     name = (getattr(upload, "name", "") or "scan.pdf")[:255]
     try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PasswordError as exc:
-        raise _encrypted() from exc
-    except (pikepdf.PdfError, ValueError, RecursionError) as exc:
-        raise ValidationError(
-            _("The PDF is damaged and cannot be read. Scan the letter again."), code="damaged"
-        ) from exc
-    with pdf:
-        if pdf.is_encrypted:
-            raise _encrypted()
-        try:
-            pages = len(pdf.pages)
-        except (pikepdf.PdfError, RecursionError) as exc:
-            raise ValidationError(
-                _("The PDF is damaged and cannot be read. Scan the letter again."), code="damaged"
-            ) from exc
-        if pages == 0:
-            raise ValidationError(_("The PDF has no pages."), code="empty")
-        if pages > max_pages():
-            raise ValidationError(
-                _("The PDF has %(pages)d pages; the limit is %(limit)d. Register the letter with "
-                  "its first pages and keep the rest on paper.")
-                % {"pages": pages, "limit": max_pages()},
-                code="too_many_pages",
-            )  # fmt: skip
-        _check_pdf_sizes(pdf)
+        pages = files.check_pdf(data)
+    except ValidationError as exc:
+        raise _for_scan(exc) from exc
     return Scan(content=data, name=name, pages=pages, sha256=hashlib.sha256(data).hexdigest(),
                 from_photos=False)  # fmt: skip
+
+
+def _for_scan(exc: ValidationError) -> ValidationError:
+    if exc.code == "encrypted":
+        return _encrypted()
+    if exc.code == "bomb":
+        return _bomb()
+    if exc.code == "too_many_pages":
+        return ValidationError(
+            _("The PDF has %(pages)d pages; the limit is %(limit)d. Register the letter with "
+              "its first pages and keep the rest on paper.") % exc.params,
+            code="too_many_pages",
+        )  # fmt: skip
+    if exc.code == "damaged":
+        return ValidationError(
+            _("The PDF is damaged and cannot be read. Scan the letter again."), code="damaged"
+        )
+    return exc
 
 
 def _encrypted() -> ValidationError:
@@ -173,60 +159,6 @@ def _bomb() -> ValidationError:
           "Scan the letter again at a normal resolution."),
         code="bomb",
     )  # fmt: skip
-
-
-def _check_pdf_sizes(pdf: pikepdf.Pdf) -> None:
-    """Refuse pages, pictures and compressed streams that would explode when read.
-
-    Only declared sizes are read, except for Flate streams that are not pictures (whose inflated
-    size nothing declares): those are inflated incrementally, stopping at the limit.
-    """
-    for page in pdf.pages:
-        try:
-            box = [float(v) for v in page.mediabox]
-            unit = float(page.obj.get("/UserUnit", 1))
-        except (TypeError, ValueError, pikepdf.PdfError) as exc:
-            raise ValidationError(
-                _("The PDF is damaged and cannot be read."), code="damaged"
-            ) from exc
-        if max(abs(box[2] - box[0]), abs(box[3] - box[1])) * max(unit, 1) > MAX_PAGE_SIDE_PT:
-            raise _bomb()
-    inflated_total = 0
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Stream):
-            continue
-        if obj.get("/Subtype") == pikepdf.Name.Image:
-            try:
-                pixels = int(obj.get("/Width", 0)) * int(obj.get("/Height", 0))
-            except (TypeError, ValueError) as exc:
-                raise _bomb() from exc
-            if pixels > max_image_pixels():
-                raise _bomb()
-            continue
-        filters = obj.get("/Filter")
-        names = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
-        if names and names[0] in (pikepdf.Name.FlateDecode, pikepdf.Name("/Fl")):
-            inflated_total += _inflated_size(obj.read_raw_bytes())
-            if inflated_total > MAX_INFLATED_TOTAL:
-                raise _bomb()
-
-
-def _inflated_size(raw: bytes) -> int:
-    inflater = zlib.decompressobj()
-    size = 0
-    chunk = raw
-    try:
-        while chunk:
-            out = inflater.decompress(chunk, 1024 * 1024)
-            size += len(out)
-            if size > MAX_INFLATED_STREAM:
-                raise _bomb()
-            chunk = inflater.unconsumed_tail
-            if not out and not chunk:
-                break
-    except zlib.error:
-        return size  # a damaged stream is the renderer's problem, not a bomb
-    return size
 
 
 def _merge_photos(uploads: list) -> Scan:

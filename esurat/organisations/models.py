@@ -51,9 +51,9 @@ def validate_logo(value) -> None:
     try:
         checked = check_upload(upload)
     except ValidationError as exc:
-        if exc.code != "file_type":
+        if exc.code == "too_large":
             raise
-        checked = None
+        checked = None  # not a readable image, whatever check_upload found wrong
     if checked is None or checked.content_type not in LOGO_TYPES:
         raise ValidationError(
             _("The logo must be a PNG or JPEG image, and this file is not a readable one."),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from esurat.audit.actions import Actor, record_event
 from esurat.letters.access import acting_seat
+from esurat.lib.files import file_response
 from esurat.lib.watermark import stamp
 from esurat.search.models import LetterText
 from esurat.signing.models import SignedDocument
@@ -122,11 +123,5 @@ def pdf_response(user, letter, *, inline: bool, ip_address=None) -> HttpResponse
     """The letter's PDF as an HTTP answer: shown in the browser (inline) or saved as a file.
     Never cached, never sniffed; an inline copy may be framed by our own pages only."""
     data = copy_for(user, letter, inline=inline, ip_address=ip_address)
-    response = HttpResponse(data, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{pdf_filename(letter)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    if inline:
-        response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return file_response(data, name=pdf_filename(letter), content_type="application/pdf",
+                         inline=inline)  # fmt: skip

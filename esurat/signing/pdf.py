@@ -278,7 +278,19 @@ def context_for(
         "qr": None if draft or provider == "bsre" else qr_data_uri(verification_url(letter)),
         "footer": None if draft else footer_text(letter, provider),
         "draft": draft,
+        "corrects": corrected_letter(letter),
     }
+
+
+def corrected_letter(letter) -> dict | None:
+    """What a correction (ralat) says of the letter it corrects: number, date and subject, for
+    its PDF; None for any other letter."""
+    corrected = letter.supersedes.first()
+    if corrected is None:
+        return None
+    return {"code": corrected.code, "number": corrected.number, "subject": corrected.subject,
+            "date": long_date_id(corrected.letter_date) if corrected.letter_date else "",
+            "narrow": corrected.is_narrow}  # fmt: skip
 
 
 _weasy = threading.local()

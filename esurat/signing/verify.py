@@ -7,7 +7,7 @@ from esurat.letters.models import IssuedNumber
 from esurat.lib.dates import long_date_id
 from esurat.signing.models import CertificateAuthority, SignedDocument
 from esurat.signing.pades import PdfCheck, validate_pdf
-from esurat.signing.pdf import position_label
+from esurat.signing.pdf import corrected_letter, position_label
 
 
 class Status:
@@ -41,6 +41,44 @@ class LetterFacts:
     revoked_on: str = ""
     revoke_reason: str = ""  # not for R/SR letters
     superseded_by: object = None  # the correcting letter once it is sent (B/T letters only)
+    corrects: dict | None = None  # the revoked letter this one corrects (ralat; B/T letters only)
+
+
+@dataclass(frozen=True)
+class RootCertificate:
+    """The government's root certificate as published: what a recipient adds to the trusted
+    identities of their PDF reader, and the fingerprint they compare before trusting it."""
+
+    government: object
+    code: object  # the government's code, for the download links
+    subject: str
+    pem: bytes
+    der: bytes
+    sha256: str  # AB:CD:… as PDF readers and browsers show it
+    valid_until: str
+
+
+def root_certificate(authority: CertificateAuthority) -> RootCertificate:
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from esurat.signing.ca import load_certificate
+
+    cert = load_certificate(authority.certificate_pem)
+    digest = cert.fingerprint(hashes.SHA256()).hex().upper()
+    return RootCertificate(
+        government=authority.government, code=authority.government.code,
+        subject=cert.subject.rfc4514_string(),
+        pem=cert.public_bytes(serialization.Encoding.PEM),
+        der=cert.public_bytes(serialization.Encoding.DER),
+        sha256=":".join(digest[i:i + 2] for i in range(0, len(digest), 2)),
+        valid_until=long_date_id(cert.not_valid_after_utc.date()),
+    )  # fmt: skip
+
+
+def letter_root(letter) -> RootCertificate | None:
+    """The root of the certificate authority of the letter's government, if it has one."""
+    authority = CertificateAuthority.objects.filter(government_id=letter.government_id).first()
+    return root_certificate(authority) if authority else None
 
 
 def letter_facts(letter) -> LetterFacts:
@@ -78,6 +116,7 @@ def letter_facts(letter) -> LetterFacts:
         revoked_on=revoked_on,
         revoke_reason=letter.revoke_reason if revoked else "",
         superseded_by=correction,
+        corrects=corrected_letter(letter),
     )
 
 

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
 from esurat.policy import POLICY, SELF_GUARDED_NAMESPACES
+from esurat.tests.tools import ONE_PAGE_PDF
 
 # Rules about one object: the outsider test builds a real one of each kind (_real_objects).
 OBJECT_RULES = ("letter", "attachment", "clerk", "disposition")
@@ -78,7 +79,7 @@ def _real_objects(city):
 
     letter = draft_nota_dinas(city)
     staff = city.users["staf.aptika"]
-    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("a.pdf", ONE_PAGE_PDF, content_type="application/pdf")
     attachment = do_add_attachment(letter=letter, seat=seats_of(staff)[0], user=staff, upload=pdf)
     letter = send_through(city, letter)
     return {"letter": letter.code, "attachment": attachment.code,

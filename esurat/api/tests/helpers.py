@@ -1,6 +1,7 @@
 """Calling the API as a persona of the demo city, with a personal token like a real client."""
 
 from esurat.api.actions import do_issue_api_token
+from esurat.tests.tools import ONE_PAGE_PDF
 
 API = "/api/v1"
 
@@ -47,6 +48,6 @@ def login(client, username, password="pw") -> Caller:
     return Caller(client, response.json()["token"])
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = ONE_PAGE_PDF
 
 __all__ = ["API", "Caller", "PDF", "caller", "login"]

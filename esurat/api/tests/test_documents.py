@@ -78,11 +78,11 @@ def test_it_answers_inline_or_as_a_file(client, city):
     name = f"{letter.number.replace('/', '-')}.pdf"
     inline = who.get(f"/letters/{letter.code}/pdf")
     assert inline.status_code == 200 and inline["Content-Type"] == "application/pdf"
-    assert inline["Content-Disposition"] == f'inline; filename="{name}"'
+    assert inline["Content-Disposition"] == f"inline; filename=\"{name}\"; filename*=UTF-8''{name}"
     assert inline["Cache-Control"] == "private, no-store"
     assert inline.content.startswith(b"%PDF")
     saved = who.get(f"/letters/{letter.code}/pdf", download="1")
-    assert saved["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert saved["Content-Disposition"].startswith(f'attachment; filename="{name}"; ')
     assert who.get(f"/letters/{letter.code}/pdf", download="0")["Content-Disposition"].startswith(
         "inline"
     )
@@ -371,7 +371,10 @@ def test_it_refuses_the_dispatch_actions_to_all_but_the_sending_agencys_clerk(cl
 
 
 @pytest.fixture
-def _fresh_rate_limits():
+def _fresh_rate_limits(monkeypatch):
+    from esurat.signing import views
+
+    monkeypatch.setattr(views, "_clock", lambda: 1_800_000_000.0)  # one fixed window per test
     cache.clear()
     yield
     cache.clear()
@@ -393,7 +396,7 @@ def test_it_gives_the_public_facts_without_login(client, city, authority):
                      "position": "Kepala Dinas Komunikasi dan Informatika", "qualifier": "",
                      "signed_at": facts["signers"][0]["signed_at"]}],
         "sha256": document.sha256, "revoked_at": None, "revoke_reason": None,
-        "superseded_by": None,
+        "superseded_by": None, "corrects": None,
     }  # fmt: skip
     signed_at = datetime.datetime.fromisoformat(facts["signers"][0]["signed_at"])
     assert abs(signed_at - signature.signed_at) < datetime.timedelta(milliseconds=1)  # JSON: ms
@@ -425,7 +428,7 @@ def test_it_tells_only_existence_and_status_of_a_secret_letter(client, city, sec
     assert response.json() == {
         "status": "valid", "narrow": True, "not_certified": False, "number": None, "date": None,
         "kind": None, "subject": None, "agency": None, "signers": [], "sha256": None,
-        "revoked_at": None, "revoke_reason": None, "superseded_by": None,
+        "revoked_at": None, "revoke_reason": None, "superseded_by": None, "corrects": None,
     }  # fmt: skip
     assert b"Rencana operasi" not in response.content and letter.number.encode() not in (
         response.content

@@ -8,6 +8,7 @@ from esurat.api.tests.helpers import API, PDF, caller
 from esurat.audit.models import AuditEvent
 from esurat.dispositions.models import Disposition, FollowUp
 from esurat.dispositions.tests.conftest import BINA_MARGA, KADIS, SDA, TEKNIK_JALAN, give
+from esurat.tests.tools import pdf_bytes
 
 D = "/dispositions"
 
@@ -161,3 +162,23 @@ def test_it_downloads_a_follow_up_file_for_who_may_see_the_disposition(client, p
     response = caller(client, pupr.city, "kadis.pupr").get(f"{D}/{sda.code}/files/{file['code']}")
     assert response.status_code == 404
     assert client.get(f"{API}{path}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_follow_up_pdf_it_cannot_read_as_the_screen_does(client, pupr, settings):
+    settings.SCAN_MAX_PAGES = 3
+    (d,) = give(pupr, "kadis.pupr", [BINA_MARGA])
+    kabid = caller(client, pupr.city, "kabid.binamarga")
+    for content, message in [
+        (pdf_bytes(4), "The PDF has 4 pages; the limit is 3."),
+        (pdf_bytes(1, password=""), "The PDF is protected with a password or encrypted."),
+        (b"%PDF-1.7\n" + b"\x8f garbage " * 500, "The PDF is damaged and cannot be read."),
+    ]:
+        pdf = SimpleUploadedFile("hasil.pdf", content, content_type="application/pdf")
+        response = client.post(f"{API}{D}/{d.code}/follow-up",
+                               {"text": "Sudah dikerjakan.", "files": [pdf]},
+                               headers=kabid.headers)  # fmt: skip
+        assert response.status_code == 422, response.content
+        assert message in str(response.json())
+    d.refresh_from_db()
+    assert d.state == "sent" and not FollowUp.objects.exists()

@@ -7,8 +7,9 @@ from django.urls import reverse
 from esurat.audit.models import AuditEvent
 from esurat.dispositions.models import Disposition, FollowUp, FollowUpFile
 from esurat.dispositions.tests.conftest import BINA_MARGA, SDA, TEKNIK_JALAN, give
+from esurat.tests.tools import ONE_PAGE_PDF, pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = ONE_PAGE_PDF
 
 
 @pytest.fixture
@@ -98,3 +99,49 @@ def test_it_answers_not_found_to_an_outsider(client, pupr, media):
     client.force_login(pupr.user("staf.pupr"))
     assert report(client, d, "x").status_code == 404
     assert client.put(reverse("dispositions:report", args=[d.code])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_follow_up_pdf_over_the_page_limit_or_encrypted(client, pupr, media, settings):
+    settings.SCAN_MAX_PAGES = 3
+    (d,) = give(pupr, "kadis.pupr", [BINA_MARGA])
+    client.force_login(pupr.user("kabid.binamarga"))
+    for content, message in [
+        (pdf_bytes(4), "The PDF has 4 pages; the limit is 3."),
+        (pdf_bytes(1, password="rahasia"), "The PDF is protected with a password or encrypted."),
+        (b"%PDF-1.7\n" + b"\x8f garbage " * 500, "The PDF is damaged and cannot be read."),
+    ]:
+        bad = SimpleUploadedFile("laporan.pdf", content, content_type="application/pdf")
+        response = report(client, d, "Selesai.", bad)
+        assert response.status_code == 200 and message in response.content.decode()
+    d.refresh_from_db()
+    assert d.state == "sent"
+    assert not FollowUp.objects.exists() and not list(media.rglob("*.*"))
+    assert not AuditEvent.objects.filter(action="disposition.reported").exists()
+
+
+@pytest.mark.django_db
+def test_it_serves_a_follow_up_file_under_a_safe_name(client, pupr, media):
+    (d,) = give(pupr, "kadis.pupr", [BINA_MARGA])
+    client.force_login(pupr.user("kabid.binamarga"))
+    photo = SimpleUploadedFile("foto\u202egnp.exe", _png(), content_type="image/png")
+    assert report(client, d, "Foto lokasi terlampir.", photo).status_code == 302
+    stored = FollowUpFile.objects.get()
+    assert stored.original_name == "fotognp.png"
+    client.force_login(pupr.user("kadis.pupr"))
+    response = client.get(reverse("dispositions:follow_up_file", args=[d.code, stored.code]))
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"fotognp.png\"; filename*=UTF-8''fotognp.png"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buf, "PNG")
+    return buf.getvalue()

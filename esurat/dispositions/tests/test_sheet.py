@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from esurat.dispositions.tests.conftest import BINA_MARGA, SDA, give
 from esurat.letters.models import Registration
+from esurat.tests.tools import embedded_fonts, require_font
 
 
 @pytest.mark.django_db
@@ -62,3 +63,12 @@ def test_the_sheet_carries_the_government_emblem(client, pupr, settings, tmp_pat
     assert len(listing.strip().splitlines()) == 3  # two header lines, then the one image
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf),
                     "/tmp/shots/sheet-with-logo"], check=False)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_it_prints_the_sheet_in_liberation_sans(client, pupr):
+    require_font("Liberation Sans", "fonts-liberation")
+    d, _ = give(pupr, "kadis.pupr", [BINA_MARGA, SDA])
+    client.force_login(pupr.user("kadis.pupr"))
+    fonts = embedded_fonts(client.get(reverse("dispositions:sheet", args=[d.code])).content)
+    assert "LiberationSans" in fonts and not [f for f in fonts if "DejaVu" in f], fonts

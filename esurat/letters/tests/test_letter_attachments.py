@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -5,8 +7,9 @@ from django.urls import reverse
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Attachment
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
+from esurat.tests.tools import ONE_PAGE_PDF, pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = ONE_PAGE_PDF
 
 
 @pytest.fixture(autouse=True)
@@ -122,3 +125,63 @@ def test_it_refuses_outsiders_and_other_methods(client, city):
         "/accounts/login/"
         in client.get(reverse("letters:attachment_download", args=[attachment.code]))["Location"]
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (pdf_bytes(10_000), "The PDF has 10000 pages; the limit is 300."),
+        (pdf_bytes(1, password="rahasia"), "The PDF is protected with a password or encrypted."),
+        (b"%PDF-1.7\n" + b"\x8f garbage " * 500, "The PDF is damaged and cannot be read."),
+    ],
+    ids=["10000-pages", "encrypted", "garbage-after-magic"],
+)
+def test_it_refuses_a_pdf_it_cannot_read_as_a_scan_would_be(client, city, media, content, message):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    response = client.get(_add(client, letter, name="lampiran.pdf", content=content)["Location"])
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1 and "lampiran.pdf" in errors[0] and message in errors[0]
+    assert not Attachment.objects.exists() and _stored_files(media) == []
+    assert not AuditEvent.objects.filter(action="letter.attachment_added").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "uploaded,served",
+    [
+        ("surat\u202efdp.exe", "suratfdp.pdf"),  # a right-to-left override hid ".exe"
+        ("Undangan Rapat\u200b Musrenbang – Kecamatan Tebet.PDF",
+         "Undangan Rapat Musrenbang – Kecamatan Tebet.pdf"),
+        ("..\\..\\laporan", "laporan.pdf"),  # no path
+    ],
+)  # fmt: skip
+def test_it_serves_a_safe_name_ending_in_the_real_type(client, city, media, uploaded, served):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    _add(client, letter, name=uploaded)
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == served
+    response = client.get(reverse("letters:attachment_download", args=[attachment.code]))
+    fallback = served.replace("–", "").replace("  ", " ")
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(served, safe='')}"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_it_serves_a_safe_name_for_a_file_stored_before_names_were_cleaned(client, city, media):
+    letter = draft_nota_dinas(city)
+    client.force_login(city.users["staf.aptika"])
+    _add(client, letter)
+    Attachment.objects.update(original_name="surat.pdf\n.html")
+    attachment = Attachment.objects.get()
+    response = client.get(reverse("letters:attachment_download", args=[attachment.code]))
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"surat.pdf\"; filename*=UTF-8''surat.pdf"
+    )
+    Attachment.objects.update(original_name="surat\u202efdp.exe")
+    page = client.get(reverse("letters:detail", args=[letter.code])).content.decode()
+    assert "suratfdp.pdf" in page and "\u202e" not in page

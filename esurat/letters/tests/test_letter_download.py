@@ -23,9 +23,11 @@ def test_it_gives_a_recipient_the_signed_pdf_byte_for_byte(client, city, authori
     client.force_login(city.users["kadis.pupr"])
     response = client.get(reverse("letters:download", kwargs={"code": letter.code}))
     assert response.status_code == 200
+    name = f"{letter.number.replace('/', '-')}.pdf"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="{letter.number.replace("/", "-")}.pdf"'
+        f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     )
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert hashlib.sha256(response.content).hexdigest() == document.sha256
     assert not AuditEvent.objects.filter(action="letter.downloaded").exists()  # B: not logged
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,7 @@ from esurat.letters.models import (
     Letter,
     Registration,
 )
+from esurat.lib.files import file_response
 from esurat.search.models import LetterText
 
 SESSION_STAGED = "incoming_staged_scans"
@@ -264,11 +265,8 @@ def scan_file(request, code):
     upload = access_incoming_scan(request.user, code)
     if not upload.file:
         raise Http404
-    response = FileResponse(upload.file.open("rb"), filename="scan.pdf",
-                            content_type="application/pdf")  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(upload.file.open("rb"), name=upload.original_name or "scan.pdf",
+                         content_type="application/pdf", inline=True)  # fmt: skip
 
 
 @login_required
@@ -371,11 +369,8 @@ def scan(request, code):
         raise Http404
     agenda = letter.registrations.filter(direction="in").first()
     name = f"surat-masuk-{agenda.seq:05d}-{agenda.year}.pdf" if agenda else "surat-masuk.pdf"
-    response = FileResponse(attachment.file.open("rb"), filename=name,
-                            content_type="application/pdf")  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment.file.open("rb"), name=name, content_type="application/pdf",
+                         inline=True)  # fmt: skip
 
 
 @login_required

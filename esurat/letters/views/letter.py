@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,6 +43,7 @@ from esurat.letters.models import (
     ReviewStep,
 )
 from esurat.letters.views.document import document_context
+from esurat.lib.files import file_response
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 from esurat.signing import ca
@@ -637,12 +638,8 @@ def attachment_add(request, code):
 @require_GET
 def attachment_download(request, code):
     attachment = _access_attachment(request, code)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment.file.open("rb"), name=attachment.name,
+                         content_type=attachment.content_type)  # fmt: skip
 
 
 @login_required
@@ -658,5 +655,5 @@ def attachment_remove(request, code):
                                      ip_address=_ip(request))  # fmt: skip
     except actions.ActionRefused as exc:
         return _refused(request, letter, exc)
-    messages.success(request, _("%(name)s was removed.") % {"name": attachment.original_name})
+    messages.success(request, _("%(name)s was removed.") % {"name": attachment.name})
     return _back(request, letter)

@@ -6,6 +6,9 @@ from django.urls import reverse
 from esurat.audit.models import AuditEvent
 from esurat.letters.models import Letter
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
+from esurat.lib.dates import long_date_id
+from esurat.signing.tests.helpers import pdftext
+from esurat.tests.tools import require
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +109,33 @@ def test_it_puts_a_reviewer_required_since_the_revoked_letter_into_the_correctio
     letter.refresh_from_db()
     assert response.status_code == 302 and letter.superseded_by is not None
     assert [s.position for s in letter.superseded_by.review_steps.filter(round=0)] == [kabid]
+
+
+def test_the_correction_names_the_letter_it_corrects_in_its_pdf_and_verification_page(
+    client, city, tmp_path
+):
+    require("pdftotext")
+    letter = _revoked(client, city)
+    client.force_login(city.users["staf.aptika"])
+    client.post(reverse("letters:supersede", kwargs={"code": letter.code}))
+    letter.refresh_from_db()
+    correction = send_through(city, letter.superseded_by)
+    sentence = (
+        f"Ralat atas surat Nomor {letter.number} tanggal {long_date_id(letter.letter_date)} "
+        "perihal Rapat tanggal 5."
+    )
+    client.force_login(city.users["kadis.pupr"])
+    pdf = client.get(reverse("letters:download", kwargs={"code": correction.code}))
+    assert pdf.status_code == 200
+    assert sentence in " ".join(pdftext(pdf.content, tmp_path).split())
+
+    client.logout()
+    page = client.get(reverse("signing:verify", kwargs={"code": correction.code}))
+    body = page.content.decode()
+    assert "data-corrects" in body and letter.number in body and "Rapat tanggal 5" in body
+    assert f'href="{reverse("signing:verify", kwargs={"code": letter.code})}"' in body
+    # ...and the corrected letter's page still points forward to the correction.
+    back = client.get(reverse("signing:verify", kwargs={"code": letter.code})).content.decode()
+    assert "data-superseded-by" in back and correction.number in back
+    api = client.get(f"/api/v1/letters/{correction.code}/verification").json()
+    assert api["corrects"] == {"code": str(letter.code), "number": letter.number}

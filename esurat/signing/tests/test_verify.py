@@ -20,7 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(monkeypatch):
+    """Empty counters, and one window for the whole test: the limit's window starts on the
+    minute, so a test crossing a minute boundary would otherwise start counting again."""
+    from esurat.signing import views
+
+    monkeypatch.setattr(views, "_clock", lambda: 1_800_000_000.0)
     cache.clear()
     yield
     cache.clear()
@@ -124,3 +129,23 @@ def test_it_rate_limits_each_address(client, city, signed_letter):
     assert response.status_code == 429 and signed_letter.number not in response.content.decode()
     other = client.get(_url(signed_letter), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
+
+
+def test_it_opens_again_after_the_window_however_long_the_refused_requests_went_on(
+    client, city, signed_letter, monkeypatch
+):
+    """A fixed window (as the page says: wait a minute): an office behind one address is not
+    locked out for as long as anyone keeps trying."""
+    from esurat.signing import views
+
+    now = [1_800_000_000.0]  # on a minute boundary
+    monkeypatch.setattr(views, "_clock", lambda: now[0])
+    for _ in range(30):
+        assert client.get(_url(signed_letter)).status_code == 200
+    for second in range(0, 60, 5):  # refused all minute long, every five seconds
+        now[0] = 1_800_000_000.0 + second
+        refused = client.get(_url(signed_letter))
+        assert refused.status_code == 429 and refused["Retry-After"] == str(60 - second)
+    now[0] = 1_800_000_060.0
+    response = client.get(_url(signed_letter))
+    assert response.status_code == 200 and signed_letter.number in response.content.decode()
