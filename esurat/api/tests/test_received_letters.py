@@ -46,6 +46,7 @@ def test_it_addresses_an_outside_party_by_name_and_email(client, city):
         "recipients": [{"kind": "to", "target": "external", "name": "PT  Jalan Raya",
                         "email": "Surat@JalanRaya.co.id"}],
         "signatory": str(city.position(kominfo, "Kepala Dinas Komunikasi dan Informatika").code),
+        "reviewers": [str(city.position(kominfo, "Kepala Bidang Aplikasi Informatika").code)],
     }  # fmt: skip
     response = drafter.post("/letters", body)
     assert response.status_code == 201, response.content
