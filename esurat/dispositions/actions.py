@@ -19,7 +19,7 @@ from esurat.dispositions.models import Disposition, FollowUp, FollowUpFile, Inst
 from esurat.letters.actions import ActionRefused
 from esurat.letters.models import Letter, Participant
 from esurat.lib.files import check_upload, safe_filename
-from esurat.lib.workdays import default_due_date
+from esurat.lib.workdays import check_working_day, default_due_date
 from esurat.organisations.models import Position
 
 MAX_FILES = 10
@@ -111,7 +111,8 @@ def do_dispose(
     disposition to it); every target is below the giver (or in its agency when the agency allows
     sideways dispositions); no open disposition from the giver to a target exists already. A
     delegate's disposition is prepared for the leader's approval unless the agency lets
-    delegates send. Sent dispositions make each target a participant of the letter (visibility).
+    delegates send. The due date is a working day of the government (a weekend or holiday is
+    refused with the next working day named, never moved silently). Sent dispositions make each target a participant of the letter (visibility).
     Returns the new rows, one per target, sharing one batch.
     """
     letter = _lock(letter)
@@ -136,6 +137,7 @@ def do_dispose(
     due_date = due_date or default_due_date(letter.government, letter.urgency, today=today)
     if due_date < today:
         raise ValidationError(_("The due date cannot be in the past."), code="past_due")
+    check_working_day(letter.government, due_date)
     existing = set(
         Disposition.objects.filter(
             letter=letter, from_position=seat.position, to_position__in=targets

@@ -8,10 +8,21 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 
 from esurat.dispositions.models import Disposition, FollowUp, Instruction
-from esurat.letters.access import seat_filter, seat_filters
+from esurat.letters.access import seat_filter, seat_filters, seat_position_ids
 from esurat.letters.models import Letter
 from esurat.letters.selectors import (
     PAGE_SIZE,
@@ -234,3 +245,118 @@ def tree(letter: Letter, user, *, marks: Deadlines) -> list[Node]:
         parent = nodes.get(node.disposition.parent_id)
         (parent.children if parent else roots).append(node)
     return roots
+
+
+# --- Needs my action: a head's disposition work ------------------------------------------------
+# The letters:needs_action page and the navigation counters (letters.selectors.counters) read
+# these, so that each counter counts exactly the entries its section lists.
+
+ACTION_LIMIT = 100  # entries listed per section (the counters count them all)
+
+
+def _awaiting_disposal_qs(user):
+    """Inbox rows of registered incoming letters that the registry clerk sent on to one of the
+    user's positions (for a delegate, the leader's position; never R/SR then: inbox_filter) and
+    that no disposition from that position answers yet. A prepared one answers it too: the
+    letter then waits for the leader's approval (awaiting_approval_qs) instead."""
+    from esurat.letters.models import InboxEntry
+    from esurat.letters.selectors import inbox_filter
+
+    answered = Disposition.objects.filter(
+        letter_id=OuterRef("letter_id"), from_position_id=OuterRef("position_id")
+    ).exclude(state=Disposition.State.WITHDRAWN)
+    return InboxEntry.objects.filter(
+        inbox_filter(user), letter__origin=Letter.Origin.REGISTERED, letter__state=Letter.State.SENT
+    ).exclude(Exists(answered))
+
+
+def _awaiting_approval_qs(user):
+    """Dispositions a delegate prepared from one of the user's own (holder or acting) positions:
+    only the leader approves, so a delegate's seat is left out."""
+    own, _delegated = seat_position_ids(user)
+    return Disposition.objects.filter(from_position_id__in=own, state=Disposition.State.PREPARED)
+
+
+def _to_report_qs(user):
+    """Open dispositions to one of the user's own positions: the follow-up report is theirs to
+    give (a delegate reads for the leader but does not report)."""
+    own, _delegated = seat_position_ids(user)
+    return Disposition.objects.filter(to_position_id__in=own, state__in=Disposition.OPEN_STATES)
+
+
+class _CountDistinct(Func):
+    """COUNT(DISTINCT col) that Django does not treat as an aggregate (as letters.selectors
+    _CountAll): usable as a one-row scalar subquery."""
+
+    template = "COUNT(DISTINCT %(expressions)s)"
+    output_field = IntegerField()
+
+
+class _CountAll(Func):
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
+def action_counts(user) -> dict:
+    """The three counts as scalar subqueries, for letters.selectors.counters to put in its one
+    query: letters to dispose, batches to approve (one act of disposing = one entry), and
+    dispositions to report on."""
+    return {
+        "to_dispose": Subquery(_awaiting_disposal_qs(user).order_by().values(n=_CountAll())),
+        "to_approve": Subquery(
+            _awaiting_approval_qs(user).order_by().values(n=_CountDistinct(F("batch")))
+        ),
+        "to_report": Subquery(_to_report_qs(user).order_by().values(n=_CountAll())),
+    }
+
+
+def awaiting_disposal(user) -> list:
+    """The inbox rows of letters to dispose (see _awaiting_disposal_qs), oldest first: the
+    letter that has waited longest comes first. One query."""
+    return list(
+        _awaiting_disposal_qs(user)
+        .select_related("letter", "letter__sender", "letter__agency", "position")
+        .order_by("delivered_at", "pk")[:ACTION_LIMIT]
+    )
+
+
+@dataclass
+class Proposal:
+    """One act of disposing that a delegate prepared: its rows (one per recipient)."""
+
+    rows: list[Disposition]
+
+    @property
+    def first(self) -> Disposition:
+        return self.rows[0]
+
+
+def awaiting_approval(user) -> list[Proposal]:
+    """The delegate-prepared dispositions waiting for the user's approval, one entry per batch,
+    oldest first. One query."""
+    rows = list(
+        _awaiting_approval_qs(user)
+        .select_related(
+            "letter",
+            "letter__sender",
+            "letter__agency",
+            "from_position",
+            "to_position",
+            "created_by",
+        )  # fmt: skip
+        .order_by("created_at", "pk")[:ACTION_LIMIT]
+    )
+    batches: dict = {}
+    for d in rows:
+        batches.setdefault(d.batch, []).append(d)
+    return [Proposal(batch) for batch in batches.values()]
+
+
+def to_report(user) -> list[tuple[Disposition, str]]:
+    """Open dispositions to the user's own positions with their due-date status, the earliest
+    due first. One query; with rows, one each for their instructions and the holidays."""
+    rows = list(_rows(_to_report_qs(user)).order_by("due_date", "pk")[:ACTION_LIMIT])
+    if not rows:
+        return []
+    marks = deadlines(user.government)
+    return [(d, marks.status(d)) for d in rows]

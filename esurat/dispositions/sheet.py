@@ -51,9 +51,19 @@ def sheet_context(disposition: Disposition) -> dict:
     letter = disposition.letter
     batch = list(
         Disposition.objects.filter(batch=disposition.batch)
-        .select_related("to_position__holder")
+        .select_related("to_position__holder", "withdrawn_by")
         .order_by("pk")
     )
+    zone = letter.government.zone
+    # A withdrawn (or discarded) row stays on the sheet, struck through and marked with when and
+    # by whom: a sheet printed before the withdrawal must be recognisable as superseded, and the
+    # paper trail never loses a name. Only the rows still standing count as addressed.
+    for row in batch:
+        row.withdrawn_on = (
+            long_date_id(timezone.localdate(row.withdrawn_at, zone)) if row.withdrawn_at else ""
+        )
+        # A prepared row that the leader or delegate discarded was never sent: "Dibatalkan".
+        row.withdrawn_label = "Ditarik" if row.sent_at else "Dibatalkan"
     ticked = set(disposition.instructions.values_list("pk", flat=True))
     # The active list, plus any retired instruction this disposition still carries.
     listed = Instruction.objects.filter(Q(is_active=True) | Q(pk__in=ticked))
@@ -73,6 +83,7 @@ def sheet_context(disposition: Disposition) -> dict:
         "urgency": letter.get_urgency_display(),
         "disposition": disposition,
         "batch": batch,
+        "all_withdrawn": all(row.state == Disposition.State.WITHDRAWN for row in batch),
         "instructions": instructions,
         "received": received,
         "received_on": long_date_id(received.received_on) if received.received_on else "",

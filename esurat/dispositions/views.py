@@ -32,8 +32,19 @@ def _ip(request) -> str | None:
 
 
 def _form_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
+    """Show an action's refusal on the form, beside its field when it names one. A refused due
+    date is replaced in the input by the working day the message offers: one tap to accept."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for field, errors in exc.error_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error.message)
+            suggestion = (error.params or {}).get("next_working_day")
+            if suggestion and field in form.fields:
+                form.data = form.data.copy()
+                form.data[field] = suggestion
 
 
 @login_required

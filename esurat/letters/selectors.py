@@ -338,12 +338,17 @@ def _count(queryset):
 
 def counters(user) -> dict:
     """The navigation counters in ONE query of scalar subqueries over indexed columns:
-    unread inbox rows, drafts waiting for my paraf, letters waiting for my signature, unread
-    dispositions to me, and `action` (paraf + signature together)."""
+    unread inbox rows, drafts waiting for my paraf, letters waiting for my signature, incoming
+    letters waiting for my disposition, delegate-prepared dispositions waiting for my approval
+    (one per act of disposing), open dispositions to me to report on; `dispositions` (the
+    Dispositions tab: unread ones to me and those waiting for my approval) and `action` (every
+    entry of the Needs my action page, the sum of its sections)."""
     from esurat.dispositions.models import Disposition
-    from esurat.dispositions.selectors import received_filter
+    from esurat.dispositions.selectors import action_counts, received_filter
 
     own, _ = _seat_ids(user)
+    keys = ("unread", "to_review", "to_sign", "to_cosign", "unread_dispositions", "to_dispose",
+            "to_approve", "to_report")  # fmt: skip
     values = (
         Government.objects.filter(pk=user.government_id)
         .annotate(
@@ -354,15 +359,18 @@ def counters(user) -> dict:
             )),
             to_sign=_count(_main_signature_due(own)),
             to_cosign=_count(_cosignature_due(own)),
-            dispositions=_count(Disposition.objects.filter(
+            unread_dispositions=_count(Disposition.objects.filter(
                 received_filter(user), state=Disposition.State.SENT
             )),
+            **action_counts(user),
         )
-        .values("unread", "to_review", "to_sign", "to_cosign", "dispositions")
+        .values(*keys)
         .first()
     )  # fmt: skip
-    result = values or {"unread": 0, "to_review": 0, "to_sign": 0, "to_cosign": 0,
-                        "dispositions": 0}  # fmt: skip
+    # A subquery over no seat at all (an account without a position) answers NULL: 0.
+    result = {key: (values or {}).get(key) or 0 for key in keys}
     result["to_sign"] += result.pop("to_cosign")
-    result["action"] = result["to_review"] + result["to_sign"]
+    result["dispositions"] = result.pop("unread_dispositions") + result["to_approve"]
+    result["action"] = (result["to_review"] + result["to_sign"] + result["to_dispose"]
+                        + result["to_approve"] + result["to_report"])  # fmt: skip
     return result

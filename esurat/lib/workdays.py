@@ -8,6 +8,10 @@ beyond the weekend. Dates are calendar dates in the government's own zone.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from esurat.lib.dates import day_date_id
 
 # Working days to the default due date of a disposition, by the letter's urgency.
 DEFAULT_DUE_DAYS = {"sangat_segera": 1, "segera": 2, "biasa": 5}
@@ -71,3 +75,33 @@ def due_days(urgency: str) -> int:
 def default_due_date(government, urgency: str, *, today: datetime.date | None = None):
     """The default due date of a disposition given today (in the government's zone)."""
     return add_working_days(government, today or government.today(), due_days(urgency))
+
+
+def non_working_reason(government, date: datetime.date) -> str | None:
+    """Why the date is not a working day of the government (the weekend, or the holiday's name),
+    or None when it is one. One query."""
+    from esurat.organisations.models import Holiday
+
+    holiday = Holiday.objects.filter(government=government, date=date).values_list(
+        "name", flat=True
+    )
+    name = holiday.first()
+    if name is not None:
+        return name
+    return _("weekend") if date.weekday() >= 5 else None
+
+
+def check_working_day(government, date: datetime.date, *, field: str = "due_date") -> None:
+    """Refuse a chosen date that is not a working day, naming the day, why, and the next working
+    day to choose instead. Every explicit due date (screens and API) is checked here, so a date
+    is never accepted silently on a Saturday or a holiday, nor moved without the user's say."""
+    reason = non_working_reason(government, date)
+    if reason is None:
+        return
+    suggestion = add_working_days(government, date, 0)
+    raise ValidationError({field: ValidationError(
+        _("%(day)s is not a working day (%(reason)s). Choose a working day: the next one is "
+          "%(next)s.") % {"day": day_date_id(date), "reason": reason,
+                          "next": day_date_id(suggestion)},
+        code="not_working_day", params={"next_working_day": suggestion.isoformat()},
+    )})  # fmt: skip

@@ -4,6 +4,7 @@ them in the audit trail."""
 
 from pathlib import PurePath
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
@@ -122,10 +123,61 @@ class AssignmentAdmin(AuditedAdmin):
     date_hierarchy = "starts_at"
 
 
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["government", "date", "name", "kind"]
+
+    def clean(self):
+        # On a change the government is read-only, so Django's own unique check leaves the
+        # (government, date) constraint out: checked here instead of failing in the database.
+        cleaned = super().clean()
+        government = cleaned.get("government") or getattr(self.instance, "government", None)
+        date = cleaned.get("date")
+        if government is not None and date is not None:
+            taken = Holiday.objects.filter(government=government, date=date)
+            taken = taken.exclude(pk=self.instance.pk).first()
+            if taken is not None:
+                self.add_error("date", _("%(government)s has a holiday on that date already: "
+                                         "%(name)s.") % {"government": government,
+                                                         "name": taken.name})  # fmt: skip
+        return cleaned
+
+
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
+    form = HolidayForm
     list_display = ["date", "name", "kind", "government"]
     list_filter = ["kind", "government"]
     list_select_related = ["government"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["government"] if obj is not None else []
+
+    # Every change goes through the do_* actions, so each one is in the audit trail.
+    def save_model(self, request, obj, form, change):
+        ip = request.META.get("REMOTE_ADDR")
+        if change:
+            saved = actions.do_change_holiday(
+                holiday=obj, date=obj.date, name=obj.name, kind=obj.kind, user=request.user,
+                ip_address=ip,
+            )  # fmt: skip
+        else:
+            saved = actions.do_create_holiday(
+                government=obj.government, date=obj.date, name=obj.name, kind=obj.kind,
+                user=request.user, ip_address=ip,
+            )  # fmt: skip
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        actions.do_delete_holiday(
+            holiday=obj, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+        )
+
+    def delete_queryset(self, request, queryset):
+        for holiday in queryset:
+            actions.do_delete_holiday(
+                holiday=holiday, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+            )

@@ -3,13 +3,13 @@
 Shared by `seed_demo` and the tests' personas (conftest), so both speak of the same people.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 
 from esurat.accounts.models import Role, User
-from esurat.organisations.models import Agency, Assignment, Government, Holiday, Position, Unit
+from esurat.organisations.holidays import add_national_days
+from esurat.organisations.models import Agency, Assignment, Government, Position, Unit
 
 DEMO_PASSWORD = "demo-esurat"
 GOVERNMENT_NAME = "Pemerintah Kota Banua Raya"
@@ -77,33 +77,6 @@ PERSONAS = {
     "admin": ("Admin Pemda (Diskominfo)", None, None, None),
 }  # fmt: skip
 
-HOLIDAYS_2026 = [
-    ("2026-01-01", "Tahun Baru 2026 Masehi", "national"),
-    ("2026-01-16", "Isra Mikraj Nabi Muhammad SAW", "national"),
-    ("2026-02-17", "Tahun Baru Imlek 2577 Kongzili", "national"),
-    ("2026-03-19", "Hari Suci Nyepi Tahun Baru Saka 1948", "national"),
-    ("2026-03-20", "Idulfitri 1447 Hijriah", "national"),
-    ("2026-03-21", "Idulfitri 1447 Hijriah", "national"),
-    ("2026-04-03", "Wafat Yesus Kristus", "national"),
-    ("2026-04-05", "Kebangkitan Yesus Kristus (Paskah)", "national"),
-    ("2026-05-01", "Hari Buruh Internasional", "national"),
-    ("2026-05-14", "Kenaikan Yesus Kristus", "national"),
-    ("2026-05-27", "Iduladha 1447 Hijriah", "national"),
-    ("2026-05-31", "Hari Raya Waisak 2570 BE", "national"),
-    ("2026-06-01", "Hari Lahir Pancasila", "national"),
-    ("2026-06-16", "1 Muharam Tahun Baru Islam 1448 Hijriah", "national"),
-    ("2026-08-17", "Proklamasi Kemerdekaan", "national"),
-    ("2026-08-25", "Maulid Nabi Muhammad SAW", "national"),
-    ("2026-12-25", "Kelahiran Yesus Kristus", "national"),
-    ("2026-02-16", "Cuti Bersama Tahun Baru Imlek", "collective_leave"),
-    ("2026-03-18", "Cuti Bersama Hari Suci Nyepi", "collective_leave"),
-    ("2026-03-23", "Cuti Bersama Idulfitri", "collective_leave"),
-    ("2026-03-24", "Cuti Bersama Idulfitri", "collective_leave"),
-    ("2026-05-15", "Cuti Bersama Kenaikan Yesus Kristus", "collective_leave"),
-    ("2026-05-28", "Cuti Bersama Iduladha", "collective_leave"),
-    ("2026-12-24", "Cuti Bersama Kelahiran Yesus Kristus", "collective_leave"),
-]
-
 
 def password_hash(password: str) -> str:
     """One hash for all demo accounts (hashing takes a third of a second each time).
@@ -135,9 +108,7 @@ def build_demo_city(*, password: str = DEMO_PASSWORD) -> DemoCity:
         name=GOVERNMENT_NAME, short_name="Kota Banua Raya",
         address="Jl. Jenderal Sudirman No. 1, Banua Raya",
     )  # fmt: skip
-    for day, name, kind in HOLIDAYS_2026:
-        Holiday.objects.create(government=gov, date=datetime.date.fromisoformat(day), name=name,
-                               kind=kind)  # fmt: skip
+    add_national_days(gov)  # the shipped calendar, as `manage.py load_holidays` gives it
     agencies, positions = {}, {}
 
     leader = Agency.objects.create(government=gov, name="Wali Kota Banua Raya",

@@ -5,6 +5,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from esurat.dispositions import selectors as disposition_selectors
 from esurat.letters import selectors
 from esurat.letters.models import Urgency
 from esurat.organisations.access import seats_of
@@ -84,10 +85,17 @@ def drafts(request):
 @login_required
 @require_GET
 def needs_action(request):
+    """Everything waiting for the user: letters to dispose, delegate-prepared dispositions to
+    approve, drafts to review, letters to sign, dispositions to report on. Each section's badge is
+    the navigation counter of the same name (all entries, the list showing the first 100)."""
+    user = request.user
     return render(request, "letters/needs_action.html", {
-        "to_review": list(selectors.to_review(request.user)),
-        "to_sign": list(selectors.to_sign(request.user)),
-        "many_seats": len(seats_of(request.user)) > 1,
+        "to_dispose": disposition_selectors.awaiting_disposal(user),
+        "to_approve": disposition_selectors.awaiting_approval(user),
+        "to_review": list(selectors.to_review(user)),
+        "to_sign": list(selectors.to_sign(user)),
+        "to_report": disposition_selectors.to_report(user),
+        "many_seats": len(seats_of(user)) > 1,
     })  # fmt: skip
 
 

@@ -1,0 +1,188 @@
+"""Needs my action lists a head's disposition work: incoming letters the clerk sent on and not yet
+disposed, dispositions a delegate prepared for approval, dispositions to report on. Each section's
+badge is the navigation counter, and the seats (holder, Plt., delegate) decide who sees what."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from esurat.dispositions.models import Disposition
+from esurat.dispositions.tests.conftest import BINA_MARGA, KADIS, PUPR, SDA, give
+from esurat.letters.models import Classification, LetterKind
+from esurat.letters.selectors import counters
+from esurat.organisations.models import Assignment
+
+ACTION = reverse("letters:needs_action")
+
+
+def register_for_head(pupr, subject: str, *, security: str = "B"):
+    """Set-up only: the PUPR clerk registers a letter from outside and sends it to the Kadis."""
+    from esurat.letters.incoming import do_register_incoming, do_send_to_head
+
+    clerk = pupr.user("agendaris.pupr")
+    today = pupr.letter.government.today()
+    letter = do_register_incoming(
+        user=clerk, agency=pupr.city.agencies[PUPR], sender_name="Kementerian Pekerjaan Umum",
+        sender_number=f"PR.01.02/{abs(hash(subject)) % 1000}",
+        sender_date=today - datetime.timedelta(days=3), received_on=today, channel="paper",
+        kind=LetterKind.objects.get(code="surat-dinas"),
+        classification=Classification.objects.get(code="000.1.2.3"), security=security,
+        urgency="segera", subject=subject, scan=None,
+    )  # fmt: skip
+    if letter.is_narrow:  # an R/SR letter goes to the head unopened at registration
+        return letter
+    return do_send_to_head(letter=letter, user=clerk)
+
+
+def fresh(user):
+    return type(user).objects.get(pk=user.pk)  # a new request: no seat cache
+
+
+def sections(client, user) -> dict[str, list[str]]:
+    """The page's entries by section (data-entry) as "subject → link", and the badges."""
+    import re
+
+    client.force_login(user)
+    response = client.get(ACTION)
+    assert response.status_code == 200
+    body = response.content.decode()
+    found: dict[str, list[str]] = {"to-dispose": [], "to-approve": [], "to-report": []}
+    for section, block in re.findall(r'data-entry="([a-z-]+)">(.*?)</li>', body, re.S):
+        link = re.search(r'href="([^"]+)"', block).group(1)
+        subject = re.search(r'<div class="subject">(.*?)</div>', block).group(1)
+        found[section].append(f"{subject} → {link}")
+    return found
+
+
+@pytest.mark.django_db
+def test_it_lists_the_heads_disposition_work_with_links_and_counts(client, pupr):
+    road = register_for_head(pupr, "Pemeliharaan jalan nasional")
+    secret = register_for_head(pupr, "Audit investigatif proyek jembatan", security="R")
+    kadis, sekdis = pupr.user("kadis.pupr"), pupr.user("sekdis.pupr")
+    detail = lambda letter: reverse("letters:detail", args=[letter.code])  # noqa: E731
+
+    page = sections(client, kadis)
+    assert page["to-dispose"] == [f"{road.subject} → {detail(road)}",
+                                  f"{secret.subject} → {detail(secret)}"]  # fmt: skip
+    body = client.get(ACTION).content.decode()
+    assert reverse("dispositions:dispose", args=[road.code]) in body
+    kadis_counts = counters(fresh(kadis))
+    assert (kadis_counts["to_dispose"], kadis_counts["to_approve"]) == (2, 0)
+    # The delegate prepares the Kadis's dispositions, but never sees the secret letter.
+    assert sections(client, sekdis)["to-dispose"] == [f"{road.subject} → {detail(road)}"]
+    assert counters(fresh(sekdis))["to_dispose"] == 1
+
+    # The Sekdis prepares a disposition to two Kabids: one entry to approve for the Kadis.
+    prepared = give(pupr, "sekdis.pupr", [BINA_MARGA, SDA], letter=road)
+    assert {d.state for d in prepared} == {"prepared"}
+    first = Disposition.objects.filter(batch=prepared[0].batch).order_by("created_at", "pk")[0]
+    page = sections(client, kadis)
+    assert page["to-dispose"] == [f"{secret.subject} → {detail(secret)}"]
+    assert page["to-approve"] == [
+        f"{road.subject} → {reverse('dispositions:detail', args=[first.code])}"
+    ]
+    body = client.get(ACTION).content.decode()
+    assert f"To: {BINA_MARGA}, {SDA}" in body and "Prepared by Sekdis Pupr" in body
+    kadis_counts = counters(fresh(kadis))
+    assert (kadis_counts["to_dispose"], kadis_counts["to_approve"]) == (1, 1)
+    assert kadis_counts["dispositions"] == 1  # the Dispositions tab: one waiting for approval
+    assert kadis_counts["action"] == 2
+    assert f'{kadis_counts["action"]}<span class="visually-hidden"> waiting</span>' in body
+    assert '1<span class="visually-hidden"> waiting for you</span>' in body
+    assert sections(client, sekdis) == {"to-dispose": [], "to-approve": [], "to-report": []}
+
+    # Approved: the Kabid has it to report on; the Kadis has nothing left on that letter.
+    client.force_login(kadis)
+    assert client.post(reverse("dispositions:approve", args=[first.code])).status_code == 302
+    assert sections(client, kadis)["to-approve"] == []
+    to_bina_marga = Disposition.objects.get(letter=road, to_position=pupr.position(BINA_MARGA))
+    assert sections(client, pupr.user("kabid.binamarga"))["to-report"] == [
+        f"{road.subject} → {reverse('dispositions:detail', args=[to_bina_marga.code])}"
+    ]
+    assert counters(fresh(pupr.user("kabid.binamarga")))["to_report"] == 1
+    client.force_login(pupr.user("kabid.binamarga"))
+    response = client.post(reverse("dispositions:report", args=[to_bina_marga.code]),
+                           {"text": "Sudah ditinjau di lapangan."})  # fmt: skip
+    assert response.status_code == 302
+    assert sections(client, pupr.user("kabid.binamarga"))["to-report"] == []
+
+    # Someone from another agency sees none of it.
+    assert sections(client, pupr.user("kadis.kominfo")) == {
+        "to-dispose": [], "to-approve": [], "to-report": [],
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_it_gives_a_withdrawn_disposition_back_to_dispose(client, pupr):
+    road = register_for_head(pupr, "Pemeliharaan jalan nasional")
+    kadis = pupr.user("kadis.pupr")
+    (d,) = give(pupr, "kadis.pupr", [BINA_MARGA], letter=road)
+    assert sections(client, kadis)["to-dispose"] == []
+    client.force_login(kadis)
+    assert client.post(reverse("dispositions:withdraw", args=[d.code])).status_code == 302
+    assert [e.split(" → ")[0] for e in sections(client, kadis)["to-dispose"]] == [road.subject]
+
+
+@pytest.mark.django_db
+def test_an_acting_head_sees_the_heads_work(client, pupr):
+    """A Plt. of the Kadis disposes and approves as the Kadis does."""
+    road = register_for_head(pupr, "Pemeliharaan jalan nasional")
+    secret = register_for_head(pupr, "Audit investigatif proyek jembatan", security="R")
+    give(pupr, "sekdis.pupr", [BINA_MARGA], letter=road)
+    plt = pupr.user("kabid.sda")
+    Assignment.objects.create(position=pupr.position(KADIS), user=plt, kind=Assignment.Kind.PLT,
+                              starts_at=pupr.letter.created_at - datetime.timedelta(days=1))  # fmt: skip
+    page = sections(client, plt)
+    assert [e.split(" → ")[0] for e in page["to-dispose"]] == [secret.subject]
+    assert [e.split(" → ")[0] for e in page["to-approve"]] == [road.subject]
+    body = client.get(ACTION).content.decode()
+    assert f"As: {KADIS}" in body  # two seats: each entry says for which
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_number_of_queries_whatever_the_work(
+    client, pupr, django_assert_max_num_queries
+):
+    kadis = pupr.user("kadis.pupr")
+    road = register_for_head(pupr, "Surat 0")
+    give(pupr, "sekdis.pupr", [BINA_MARGA], letter=road)
+    client.force_login(kadis)
+    # Session, user, seats, one query per section (five) and the counters.
+    with django_assert_max_num_queries(9) as first:
+        client.get(ACTION)
+    for i in range(1, 6):
+        letter = register_for_head(pupr, f"Surat {i}")
+        if i % 2:
+            give(pupr, "sekdis.pupr", [BINA_MARGA, SDA], letter=letter)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(ACTION)
+    assert len(response.context["to_dispose"]) == 2
+    assert len(response.context["to_approve"]) == 4
+    # Dispositions to report on add their instructions and the holiday calendar: two more.
+    for proposal in response.context["to_approve"]:
+        client.post(reverse("dispositions:approve", args=[proposal.first.code]))
+    client.force_login(pupr.user("kabid.binamarga"))
+    with django_assert_max_num_queries(11):
+        response = client.get(ACTION)
+    assert len(response.context["to_report"]) == 4
+
+
+@pytest.mark.django_db
+def test_it_counts_everything_in_one_query(pupr, django_assert_num_queries):
+    register_for_head(pupr, "Pemeliharaan jalan nasional")
+    user = fresh(pupr.user("kadis.pupr"))
+    from esurat.organisations.access import seats_of
+
+    seats_of(user)
+    with django_assert_num_queries(1):
+        result = counters(user)
+    assert result["to_dispose"] == 1 and result["action"] == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_anonymous_users_and_posts(client, pupr):
+    response = client.get(ACTION)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(pupr.user("kadis.pupr"))
+    assert client.post(ACTION).status_code == 405
