@@ -246,14 +246,16 @@ def _letters(a: Api):
     a.call(head, "get", f"/letters/{code}/receipts", expect=404)
     a.call(None, "get", f"/letters/{code}/verification", expect=200)
 
-    returned = a.call(drafter, "post", "/letters", _letter_in(city, reviewers=[]),
+    # Without reviewers: drafted by the Kabid (staff may not skip their Kabid's paraf).
+    kabid = a.who("kabid.aptika")
+    returned = a.call(kabid, "post", "/letters", _letter_in(city, reviewers=[]),
                       expect=201).json()["code"]  # fmt: skip
-    a.call(drafter, "post", f"/letters/{returned}/submit", expect=200)
+    a.call(kabid, "post", f"/letters/{returned}/submit", expect=200)
     a.unreadable(signatory, "post", f"/letters/{returned}/return")
     a.call(signatory, "post", f"/letters/{returned}/return", {"note": ""}, expect=422)
     a.call(signatory, "post", f"/letters/{returned}/return", {"note": "Perbaiki"}, expect=200)
-    a.call(drafter, "post", f"/letters/{returned}/withdraw", expect=200)
-    a.call(drafter, "post", f"/letters/{returned}/withdraw", expect=409)
+    a.call(kabid, "post", f"/letters/{returned}/withdraw", expect=200)
+    a.call(kabid, "post", f"/letters/{returned}/withdraw", expect=409)
     return code
 
 
@@ -263,7 +265,7 @@ def _documents(a: Api, city):
     paper = external_party(city, name="PT Jalan Raya", email="")
     mailed = external_party(city, name="Kementerian Dalam Negeri", email="tu@kemendagri.go.id")
     drafter, signatory, clerk = (
-        a.who("staf.aptika"),
+        a.who("kabid.aptika"),  # no reviewer: the Kabid drafts, straight to the Kadis
         a.who("kadis.kominfo"),
         a.who("agendaris.kominfo"),
     )

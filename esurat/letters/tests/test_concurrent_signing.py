@@ -29,12 +29,12 @@ from esurat.signing.models import Signature
 
 
 def _awaiting_signature(city, n=1, *, subject="Surat uji"):
-    staff = city.users["staf.aptika"]
     letters = []
     for i in range(n):
         letter = draft_nota_dinas(city, reviewers=[], subject=f"{subject} {i}")
-        seat = seat_for_action(staff, letter, Action.SUBMIT)
-        letters.append(actions.do_submit(letter=letter, seat=seat, user=staff))
+        drafter = letter.drafter  # the Kabid: staff may not skip their Kabid's paraf
+        seat = seat_for_action(drafter, letter, Action.SUBMIT)
+        letters.append(actions.do_submit(letter=letter, seat=seat, user=drafter))
     return letters
 
 
