@@ -13,9 +13,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from esurat.audit.actions import Actor, record_event
+from esurat.audit.actions import Actor, delete_audited, record_event, save_audited
 from esurat.dispositions.access import may_dispose_to, receiving_seats, settings_for
-from esurat.dispositions.models import Disposition, FollowUp, FollowUpFile, Instruction
+from esurat.dispositions.models import (
+    Disposition,
+    DispositionSettings,
+    FollowUp,
+    FollowUpFile,
+    Instruction,
+)
 from esurat.letters.actions import ActionRefused
 from esurat.letters.models import Letter, Participant
 from esurat.lib.files import check_upload, safe_filename
@@ -424,3 +430,47 @@ def do_reopen(*, disposition: Disposition, seat, user, note: str = "", ip_addres
         data={"code": str(disposition.code), "note": disposition.reopen_note},
     )  # fmt: skip
     return disposition
+
+
+# Reference data changed by the IT administrator in the admin: the instruction list (isi
+# disposisi) and each agency's disposition settings. Each do_* records its audit event, with each
+# changed field old → new (esurat.audit.actions.save_audited); instructions belong to no one
+# government, so they go in the administrator's government's chain.
+INSTRUCTION_FIELDS = ["name", "order", "is_active"]
+DISPOSITION_SETTINGS_FIELDS = ["agency", "delegate_may_send", "allow_sideways"]
+
+
+@transaction.atomic
+def do_save_instruction(*, instruction: Instruction, user, ip_address=None) -> Instruction:
+    """Create or change an instruction of the list. Records `instruction.created` or
+    `instruction.changed` (nothing when nothing changed)."""
+    save_audited(instruction, fields=INSTRUCTION_FIELDS, kind="instruction", government=None,
+                 user=user, ip_address=ip_address)  # fmt: skip
+    return instruction
+
+
+@transaction.atomic
+def do_delete_instruction(*, instruction: Instruction, user, ip_address=None) -> None:
+    """Delete an instruction no disposition uses (the database refuses otherwise: deactivate
+    it). Records `instruction.deleted`."""
+    delete_audited(instruction, kind="instruction", government=None, user=user,
+                   ip_address=ip_address)  # fmt: skip
+
+
+@transaction.atomic
+def do_save_disposition_settings(*, agency_settings: DispositionSettings, user, ip_address=None):
+    """Create or change an agency's disposition settings (may a delegate send, may dispositions
+    go sideways). Records `disposition_settings.created` or `.changed` in the agency's chain."""
+    save_audited(agency_settings, fields=DISPOSITION_SETTINGS_FIELDS, kind="disposition_settings",
+                 government=agency_settings.agency.government, user=user,
+                 ip_address=ip_address)  # fmt: skip
+    return agency_settings
+
+
+@transaction.atomic
+def do_delete_disposition_settings(*, agency_settings: DispositionSettings, user, ip_address=None):
+    """Delete an agency's settings (the defaults apply again). Records
+    `disposition_settings.deleted`."""
+    delete_audited(agency_settings, kind="disposition_settings",
+                   government=agency_settings.agency.government, user=user,
+                   ip_address=ip_address)  # fmt: skip
