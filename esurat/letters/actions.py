@@ -148,10 +148,10 @@ def required_reviewers(drafter: Position, signatory: Position) -> list[Position]
                 break
             below_head.append(position)
         line = below_head
-    return [p for p in line if _occupied(p)]
+    return [p for p in line if is_occupied(p)]
 
 
-def _occupied(position: Position) -> bool:
+def is_occupied(position: Position) -> bool:
     """Someone holds the post or acts for it (Plt/Plh/Pj) now; a delegate does not paraf."""
     if position.holder_id is not None:
         return True

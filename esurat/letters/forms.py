@@ -20,16 +20,22 @@ REVIEWER_SLOTS = 2  # reviewer lines shown at least; one empty line always follo
 
 
 def chain_defaults(position: Position) -> tuple[list[Position], Position | None]:
-    """The drafter's superiors up to the agency head (reviewers) and the head (signatory)."""
+    """The drafter's superiors up to the agency head (reviewers) and the head (signatory). A
+    superior's post nobody holds or acts for is left out, as actions.required_reviewers does:
+    proposing it would leave the draft waiting for a paraf nobody can give."""
+    from esurat.letters.actions import is_occupied
+
     reviewers, node, seen = [], position.superior, {position.pk}
     while node is not None and node.agency_id == position.agency_id and node.pk not in seen:
         if node.is_head:
-            return reviewers, node
+            return [p for p in reviewers if is_occupied(p)], node
         reviewers.append(node)
         seen.add(node.pk)
         node = node.superior
     head = position.agency.head_position()
-    return reviewers, head or (position if position.can_sign else None)
+    return [p for p in reviewers if is_occupied(p)], head or (
+        position if position.can_sign else None
+    )
 
 
 def chain_positions(position: Position) -> list[Position]:

@@ -53,6 +53,21 @@ def test_it_shows_the_form_with_the_chain_defaults(client, city):
 
 
 @pytest.mark.django_db
+def test_it_proposes_no_vacant_superior_in_the_chain(client, city):
+    """Kabid Bina Marga has no holder and nobody acts for it: proposing it would leave the draft
+    waiting for a paraf nobody can give; once a Plt is appointed it is proposed."""
+    from esurat.organisations.models import Assignment
+
+    client.force_login(city.users["staf.pupr"])
+    kabid = city.position("Dinas PUPR", "Kepala Bidang Bina Marga")
+    assert kabid.holder_id is None
+    assert client.get(reverse("letters:new")).context["form"]["reviewers"].value() == []
+    Assignment.objects.create(position=kabid, user=city.users["kadis.pupr"], kind="plt")
+    form = client.get(reverse("letters:new")).context["form"]
+    assert form["reviewers"].value() == [str(kabid.code)]
+
+
+@pytest.mark.django_db
 def test_it_creates_a_draft_with_recipients_and_chain(client, city):
     client.force_login(city.users["staf.aptika"])
     response = client.post(reverse("letters:new"), _post_data(city))
