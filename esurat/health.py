@@ -1,7 +1,8 @@
 """`/healthz`: what a monitoring probe (or the city's IT admin) needs to know, without a login.
 
 Checks the database (a query), the file storage (write and delete a small file), the
-background worker (the oldest task waiting to run: if it has waited longer than
+static files (with DEBUG off, pages link the hashed names `collectstatic` recorded: without
+them every page answers 500), the background worker (the oldest task waiting to run: if it has waited longer than
 HEALTH_MAX_QUEUE_SECONDS, no worker is taking tasks) and the audit trail (the hashes of the
 latest HEALTH_AUDIT_TAIL events of each chain, and each chain head; `manage.py verify_audit`
 checks every event). Answers 200 when all is well, 503 with the
@@ -31,6 +32,15 @@ def _storage() -> str:
     name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     default_storage.delete(name)
     return "ok"
+
+
+def _static() -> str:
+    """With DEBUG off, the manifest of collected static files must exist (docs/deploy.md)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if settings.DEBUG or not hasattr(staticfiles_storage, "load_manifest"):
+        return "ok"
+    return "ok" if staticfiles_storage.hashed_files else "not collected: run collectstatic"
 
 
 def _worker(now) -> dict:
@@ -73,7 +83,7 @@ def _audit() -> dict:
 def healthz(request):
     now = timezone.now()
     checks: dict = {}
-    for name, check in (("database", _database), ("storage", _storage)):
+    for name, check in (("database", _database), ("storage", _storage), ("static", _static)):
         try:
             checks[name] = check()
         except Exception as exc:  # reported, not raised: the probe must get an answer
@@ -87,7 +97,7 @@ def healthz(request):
     except Exception as exc:
         checks["audit"] = {"status": f"error: {type(exc).__name__}"}
     healthy = (
-        checks["database"] == "ok" and checks["storage"] == "ok"
+        checks["database"] == "ok" and checks["storage"] == "ok" and checks["static"] == "ok"
         and checks["worker"]["status"] == "ok" and checks["audit"]["status"] == "ok"
     )  # fmt: skip
     body = {"status": "ok" if healthy else "fail", "time": now.isoformat(

@@ -22,6 +22,7 @@ def test_it_answers_ok_without_a_login(client, settings, tmp_path):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["database"] == "ok" and body["storage"] == "ok"
+    assert body["static"] == "ok"
     assert body["worker"] == {"status": "ok", "waiting": 0, "oldest_seconds": 0}
     assert not any(tmp_path.rglob("*.txt"))  # the storage probe cleans up after itself
 
@@ -48,6 +49,21 @@ def test_it_reports_a_worker_that_takes_no_tasks(client, settings, tmp_path):
     assert response.status_code == 503
     assert response.json()["worker"]["status"] == "stalled"
     assert response.json()["worker"]["oldest_seconds"] >= 30 * 60 - 5
+
+
+def test_it_reports_static_files_never_collected(client, settings, tmp_path):
+    """With DEBUG off the pages link the hashed names collectstatic records: a server started
+    without it answers 500 on every page, so the probe says so."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEBUG = False
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["static"] == "not collected: run collectstatic"
 
 
 def test_it_reports_storage_that_cannot_be_written(client, settings, tmp_path):

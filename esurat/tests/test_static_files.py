@@ -117,7 +117,8 @@ def test_it_gzips_pages_for_a_browser_that_accepts_it(client, city):
     assert "Accept-Encoding" in response["Vary"]
     page = gzip.decompress(response.content).decode()
     assert reverse("letters:new") in page
-    assert len(response.content) < len(page.encode()) / 3
+    # Django pads each gzipped page with up to 100 random bytes (BREACH): a third was too tight.
+    assert len(response.content) < len(page.encode()) / 2
 
     plain = client.get(reverse("letters:inbox"))  # no Accept-Encoding: the page as it is
     assert not plain.has_header("Content-Encoding")
