@@ -9,9 +9,10 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router
+from ninja import File, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -20,6 +21,8 @@ from esurat.api import schemas
 from esurat.api.reference import agency_ref, position_ref
 from esurat.api.schemas import Error, ip_of
 from esurat.delivery.actions import do_save_external_party
+from esurat.dispositions import selectors as disposition_selectors
+from esurat.dispositions.api import DispositionOut, disposition_out
 from esurat.letters import actions, selectors
 from esurat.letters.access import (
     Action,
@@ -369,14 +372,42 @@ def letter_drafts(request, cursor: str | None = None):
     return {"items": [letter_summary(x) for x in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/letters/needs-action", response=schemas.NeedsActionOut,
-            url_name="letter_needs_action")  # fmt: skip
+class NeedsActionOut(Schema):
+    """What waits for the caller, as on the Needs my action page (the first 100 of each)."""
+
+    to_dispose: list[schemas.LetterSummaryOut] = Field(
+        description="Incoming letters the registry sent on to me, not yet disposed"
+    )
+    to_approve: list[DispositionOut] = Field(
+        description="Dispositions a delegate prepared for my approval (rows of each act)"
+    )
+    to_review: list[schemas.LetterSummaryOut] = Field(description="Drafts waiting for my paraf")
+    to_sign: list[schemas.LetterSummaryOut] = Field(
+        description="Letters waiting for my signature or co-signature"
+    )
+    to_report: list[DispositionOut] = Field(
+        description="Open dispositions to me waiting for my follow-up, earliest due first")  # fmt: skip
+
+
+@router.get("/letters/needs-action", response=NeedsActionOut, url_name="letter_needs_action")
 def letter_needs_action(request):
-    """Drafts waiting for the caller's paraf and letters waiting for their signature."""
+    """Everything waiting for the caller: letters to dispose, delegate-prepared dispositions to
+    approve, drafts to review, letters to sign, dispositions to report on."""
+    user = request.auth
+    approve = [row for proposal in disposition_selectors.awaiting_approval(user)
+               for row in proposal.rows]  # fmt: skip
+    prefetch_related_objects(approve, "instructions", "parent", "from_position__agency",
+                             "to_position__agency")  # fmt: skip
+    to_dispose = [entry.letter for entry in disposition_selectors.awaiting_disposal(user)]
+    prefetch_related_objects(to_dispose, "kind")
     return {
-        "to_review": [letter_summary(step.letter) for step in selectors.to_review(request.auth)],
-        "to_sign": [letter_summary(x) for x in selectors.to_sign(request.auth)],
-    }
+        "to_dispose": [letter_summary(letter) for letter in to_dispose],
+        "to_approve": [disposition_out(d) for d in approve],
+        "to_review": [letter_summary(step.letter) for step in selectors.to_review(user)],
+        "to_sign": [letter_summary(x) for x in selectors.to_sign(user)],
+        "to_report": [disposition_out(d, status)
+                      for d, status in disposition_selectors.to_report(user)],
+    }  # fmt: skip
 
 
 # --- one letter ----------------------------------------------------------------------------------

@@ -115,7 +115,11 @@ class LetterCountersOut(Schema):
     unread: int
     to_review: int
     to_sign: int
-    action: int
+    to_dispose: int = Field(description="Incoming letters sent on to me, not yet disposed")
+    to_approve: int = Field(description="Acts of disposing a delegate prepared for my approval")
+    to_report: int = Field(description="Open dispositions to me, waiting for my follow-up")
+    dispositions: int = Field(description="Unread dispositions to me and those to approve")
+    action: int = Field(description="Every entry of needs-action: the sum of its five lists")
 
 
 class MeOut(Schema):
@@ -177,11 +181,6 @@ class LetterSummaryOut(Schema):
 class LetterPage(Schema):
     items: list[LetterSummaryOut]
     next_cursor: str | None
-
-
-class NeedsActionOut(Schema):
-    to_review: list[LetterSummaryOut]
-    to_sign: list[LetterSummaryOut]
 
 
 # --- one letter ----------------------------------------------------------------------------------

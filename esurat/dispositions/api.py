@@ -118,7 +118,7 @@ class DispositionDetailOut(DispositionOut):
     follow_ups: list[FollowUpOut] = Field(description="The follow-up reports, oldest first")
 
 
-def _out(d: Disposition, status: str = "") -> dict:
+def disposition_out(d: Disposition, status: str = "") -> dict:
     return {
         "code": d.code, "letter": d.letter.code, "subject": d.letter.subject,
         "parent": d.parent.code if d.parent_id else None,
@@ -175,7 +175,7 @@ def disposition_list(request, box: str = "received", after: str | None = None):
         return {"items": [], "next_cursor": None}
     marks = selectors.deadlines(user.government)
     page = selectors.my_dispositions(user, box=box, cursor=after, today=marks.today)
-    return {"items": [_out(d, marks.status(d)) for d in page.items],
+    return {"items": [disposition_out(d, marks.status(d)) for d in page.items],
             "next_cursor": page.next_cursor}  # fmt: skip
 
 
@@ -224,7 +224,7 @@ def disposition_dispose(request, code: UUID):
     fresh = Disposition.objects.filter(pk__in=[d.pk for d in rows]).select_related(
         "letter", "parent", "from_position", "to_position"
     ).prefetch_related("instructions")  # fmt: skip
-    return 201, [_out(d) for d in fresh]
+    return 201, [disposition_out(d) for d in fresh]
 
 
 @router.get("/letters/{uuid:code}/tree", response={200: list[DispositionOut], 404: Error},
@@ -238,7 +238,7 @@ def disposition_tree(request, code: UUID):
     def walk(nodes):
         for node in nodes:
             node.disposition.letter = letter
-            flat.append(_out(node.disposition, node.status))
+            flat.append(disposition_out(node.disposition, node.status))
             walk(node.children)
 
     walk(selectors.tree(letter, request.auth, marks=marks))
@@ -253,7 +253,7 @@ def _reload(d: Disposition) -> dict:
     fresh = Disposition.objects.select_related(
         "letter__government", "parent", "from_position", "to_position"
     ).get(pk=d.pk)
-    return _out(fresh, selectors.deadlines(fresh.letter.government).status(fresh))
+    return disposition_out(fresh, selectors.deadlines(fresh.letter.government).status(fresh))
 
 
 @router.get("/{uuid:code}", response={200: DispositionDetailOut, 404: Error},

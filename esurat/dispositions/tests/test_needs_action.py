@@ -186,3 +186,49 @@ def test_it_refuses_anonymous_users_and_posts(client, pupr):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(pupr.user("kadis.pupr"))
     assert client.post(ACTION).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_api_lists_the_same_work_and_counts(client, pupr):
+    """GET /letters/needs-action and /me answer what the page shows: the letter to dispose, the
+    delegate's proposal to approve, the disposition to report on (an integrator's phone app shows
+    the Kadis the same list)."""
+    from esurat.api.tests.helpers import caller
+
+    road = register_for_head(pupr, "Pemeliharaan jalan nasional")
+    bridge = register_for_head(pupr, "Rehabilitasi jembatan kota")
+    drain = register_for_head(pupr, "Normalisasi saluran drainase")
+    prepared = give(pupr, "sekdis.pupr", [BINA_MARGA, SDA], letter=road)
+    (to_kabid,) = give(pupr, "kadis.pupr", [BINA_MARGA], letter=bridge)
+    kadis = caller(client, pupr.city, "kadis.pupr")
+
+    body = kadis.get("/letters/needs-action").json()
+    assert [x["code"] for x in body["to_dispose"]] == [str(drain.code)]
+    assert {x["code"] for x in body["to_approve"]} == {str(d.code) for d in prepared}
+    assert body["to_report"] == [] and body["to_review"] == [] and body["to_sign"] == []
+    counts = kadis.get("/me").json()["counters"]
+    assert (counts["to_dispose"], counts["to_approve"], counts["to_report"]) == (1, 1, 0)
+    assert counts["action"] == 2
+
+    kabid = caller(client, pupr.city, "kabid.binamarga")
+    body = kabid.get("/letters/needs-action").json()
+    (entry,) = body["to_report"]
+    assert entry["code"] == str(to_kabid.code) and entry["subject"] == bridge.subject
+    assert kabid.get("/me").json()["counters"]["to_report"] == 1
+
+
+@pytest.mark.django_db
+def test_the_api_answers_in_a_fixed_number_of_queries(client, pupr, django_assert_max_num_queries):
+    from esurat.api.tests.helpers import caller
+
+    kadis = caller(client, pupr.city, "kadis.pupr")
+    register_for_head(pupr, "Pemeliharaan jalan nasional")
+    give(pupr, "sekdis.pupr", [BINA_MARGA], letter=register_for_head(pupr, "Jembatan"))
+    with django_assert_max_num_queries(25) as few:
+        assert kadis.get("/letters/needs-action").status_code == 200
+    for i in range(4):
+        letter = register_for_head(pupr, f"Surat masuk ke-{i}")
+        give(pupr, "sekdis.pupr", [BINA_MARGA, SDA], letter=letter)
+        register_for_head(pupr, f"Surat lain ke-{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert kadis.get("/letters/needs-action").status_code == 200
