@@ -99,6 +99,23 @@ def _labels(dispositions) -> list[str]:
     return [d.to_position.title for d in dispositions]
 
 
+def _mark_awaiting_disposal(letter_id: int, position_id: int) -> None:
+    """Keep InboxEntry.awaiting_disposal true for the position's inbox row of a registered
+    letter sent on to it exactly while no disposition from that position (but a withdrawn one)
+    answers it; the caller holds the disposition's or letter's lock."""
+    from esurat.letters.models import InboxEntry
+
+    answered = (
+        Disposition.objects.filter(letter_id=letter_id, from_position_id=position_id)
+        .exclude(state=Disposition.State.WITHDRAWN)
+        .exists()
+    )
+    InboxEntry.objects.filter(
+        letter_id=letter_id, position_id=position_id, letter__origin=Letter.Origin.REGISTERED,
+        letter__state=Letter.State.SENT,
+    ).update(awaiting_disposal=not answered)  # fmt: skip
+
+
 @transaction.atomic
 def do_dispose(
     *,
@@ -200,6 +217,7 @@ def do_dispose(
     )
     if not prepared:
         _add_participants(letter, [p.pk for p in targets])
+    _mark_awaiting_disposal(letter.pk, seat.position.pk)
     record_event(
         government=letter.government, actor=_actor(seat, user, ip_address),
         action="disposition.prepared" if prepared else "disposition.sent", letter=letter,
@@ -256,6 +274,7 @@ def do_discard(*, disposition: Disposition, seat, user, ip_address=None) -> Disp
     disposition.state = Disposition.State.WITHDRAWN
     disposition.withdrawn_by, disposition.withdrawn_at = user, timezone.now()
     disposition.save(update_fields=["state", "withdrawn_by", "withdrawn_at"])
+    _mark_awaiting_disposal(disposition.letter_id, disposition.from_position_id)
     record_event(
         government=disposition.letter.government, actor=_actor(seat, user, ip_address),
         action="disposition.discarded", letter=disposition.letter,
@@ -284,6 +303,7 @@ def do_withdraw(*, disposition: Disposition, seat, user, ip_address=None) -> Dis
     disposition.withdrawn_by, disposition.withdrawn_at = user, timezone.now()
     disposition.save(update_fields=["state", "withdrawn_by", "withdrawn_at"])
     _drop_participant(disposition.letter, disposition.to_position_id)
+    _mark_awaiting_disposal(disposition.letter_id, disposition.from_position_id)
     record_event(
         government=disposition.letter.government, actor=_actor(seat, user, ip_address),
         action="disposition.withdrawn", letter=disposition.letter,

@@ -371,7 +371,7 @@ def _route(letter, *, user, position: Position, event: str, ip_address, now, not
         letter=letter, position=position,
         defaults={"kind": Recipient.Kind.TO, "delivered_at": now, "from_agency": letter.agency,
                   "letter_kind": letter.kind, "urgency": letter.urgency,
-                  "security": letter.security},
+                  "security": letter.security, "awaiting_disposal": True},
     )  # fmt: skip
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save(update_fields=["state", "sent_at", "updated_at"])

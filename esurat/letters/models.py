@@ -453,10 +453,20 @@ class InboxEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     read_as = models.CharField(max_length=10, blank=True)
+    # A registered incoming letter sent on to this position that no disposition from it answers
+    # yet (a withdrawn one does not): the head's "to dispose" list. Kept by the incoming routing
+    # and the disposition actions, so the counter on every page reads a small partial index
+    # instead of the position's whole inbox history.
+    awaiting_disposal = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["position", "-delivered_at", "-id"], name="inbox_page"),
+            models.Index(
+                fields=["position", "security", "delivered_at"],
+                condition=Q(awaiting_disposal=True),
+                name="inbox_to_dispose",
+            ),
             # The unread counter; security lets a delegate's count skip R/SR rows in the index.
             models.Index(
                 fields=["position", "security"],

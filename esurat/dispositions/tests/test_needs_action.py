@@ -3,6 +3,7 @@ disposed, dispositions a delegate prepared for approval, dispositions to report 
 badge is the navigation counter, and the seats (holder, Plt., delegate) decide who sees what."""
 
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from esurat.letters.selectors import counters
 from esurat.organisations.models import Assignment
 
 ACTION = reverse("letters:needs_action")
+NUMBERS = itertools.count(1)  # the sender's numbers: never two alike (a duplicate is refused)
 
 
 def register_for_head(pupr, subject: str, *, security: str = "B"):
@@ -24,7 +26,7 @@ def register_for_head(pupr, subject: str, *, security: str = "B"):
     today = pupr.letter.government.today()
     letter = do_register_incoming(
         user=clerk, agency=pupr.city.agencies[PUPR], sender_name="Kementerian Pekerjaan Umum",
-        sender_number=f"PR.01.02/{abs(hash(subject)) % 1000}",
+        sender_number=f"PR.01.02/{next(NUMBERS)}",
         sender_date=today - datetime.timedelta(days=3), received_on=today, channel="paper",
         kind=LetterKind.objects.get(code="surat-dinas"),
         classification=Classification.objects.get(code="000.1.2.3"), security=security,
@@ -232,3 +234,69 @@ def test_the_api_answers_in_a_fixed_number_of_queries(client, pupr, django_asser
         register_for_head(pupr, f"Surat lain ke-{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert kadis.get("/letters/needs-action").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_awaiting_mark_follows_the_rule_through_every_disposition_action(pupr):
+    """The "to dispose" list reads InboxEntry.awaiting_disposal (a small partial index) instead
+    of the whole inbox history; after register, send on, dispose, prepare, approve, discard and
+    withdraw it lists exactly what the rule itself (awaiting_disposal_by_rule) finds, for the
+    Kadis, their delegate (no R letter) and a Plt."""
+    from esurat.dispositions import actions
+    from esurat.dispositions.access import receiving_seats
+    from esurat.dispositions.selectors import _awaiting_disposal_qs, awaiting_disposal_by_rule
+
+    kadis, sekdis = pupr.user("kadis.pupr"), pupr.user("sekdis.pupr")
+    plt = pupr.user("kabid.sda")
+    Assignment.objects.create(position=pupr.position(KADIS), user=plt, kind="plt")
+
+    def check():
+        for user in (kadis, sekdis, plt):
+            user = fresh(user)
+            marked = set(_awaiting_disposal_qs(user).values_list("pk", flat=True))
+            assert marked == set(awaiting_disposal_by_rule(user).values_list("pk", flat=True))
+            assert counters(user)["to_dispose"] == len(marked)
+
+    road = register_for_head(pupr, "Pemeliharaan jalan nasional")
+    bridge = register_for_head(pupr, "Rehabilitasi jembatan kota")
+    register_for_head(pupr, "Audit investigatif", security="R")
+    check()
+    assert counters(fresh(kadis))["to_dispose"] == 3
+    (sent,) = give(pupr, "kadis.pupr", [BINA_MARGA], letter=road)
+    check()
+
+    def seat_of(user, letter):
+        return receiving_seats(fresh(user), letter)[0]
+
+    actions.do_withdraw(disposition=sent, seat=seat_of(kadis, road), user=kadis)
+    check()  # withdrawn: the letter waits again
+    assert counters(fresh(kadis))["to_dispose"] == 3
+    prepared = give(pupr, "sekdis.pupr", [BINA_MARGA, SDA], letter=bridge)
+    check()
+    actions.do_discard(disposition=prepared[0], seat=seat_of(kadis, bridge), user=kadis)
+    check()  # one row of the proposal discarded, the other still answers the letter
+    actions.do_approve(disposition=prepared[1], seat=seat_of(kadis, bridge), user=kadis)
+    check()
+    assert counters(fresh(kadis))["to_dispose"] == 2
+
+
+@pytest.mark.django_db
+def test_the_migration_marks_what_the_rule_finds(pupr):
+    """letters/0007 marks the inbox rows of letters that waited before the mark existed."""
+    import importlib
+
+    from django.apps import apps
+
+    from esurat.dispositions.selectors import _awaiting_disposal_qs, awaiting_disposal_by_rule
+    from esurat.letters.models import InboxEntry
+
+    road = register_for_head(pupr, "Pemeliharaan jalan nasional")
+    register_for_head(pupr, "Rehabilitasi jembatan kota")
+    give(pupr, "kadis.pupr", [BINA_MARGA], letter=road)
+    InboxEntry.objects.update(awaiting_disposal=False)
+    migration = importlib.import_module("esurat.letters.migrations.0007_inbox_awaiting_disposal")
+    migration.mark_awaiting(apps, None)
+    kadis = fresh(pupr.user("kadis.pupr"))
+    marked = set(_awaiting_disposal_qs(kadis).values_list("pk", flat=True))
+    assert len(marked) == 1
+    assert marked == set(awaiting_disposal_by_rule(kadis).values_list("pk", flat=True))
