@@ -18,21 +18,6 @@ URL = "/letters/incoming/new/"
 SENDER = "Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur"
 
 
-@pytest.fixture
-def queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    from django.tasks import task_backends
-
-    task_backends["default"].clear()
-    return task_backends["default"]
-
-
-@pytest.fixture
-def clerk(client, city):
-    client.force_login(city.users["agendaris.kominfo"])
-    return client
-
-
 def _form(city, **overrides):
     today = city.government.today()
     data = {

@@ -20,12 +20,6 @@ def _url(name, letter):
 
 
 @pytest.fixture
-def clerk(client, city):
-    client.force_login(city.users["agendaris.kominfo"])
-    return client
-
-
-@pytest.fixture
 def letter(city):
     return register(city, sender_name="Bappeda Kabupaten Paser", sender_number="9/X/2026",
                     subject="Surat dari Paser")  # fmt: skip

@@ -24,22 +24,6 @@ REGISTER = "/letters/incoming/new/"
 NUMBER, SUBJECT = "050/77/BAPPEDA/X/2026", "Permohonan Data Perencanaan"
 
 
-@pytest.fixture
-def queue(settings):
-    """A queue that only records tasks (as the database queue does until a worker takes them)."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    from django.tasks import task_backends
-
-    task_backends["default"].clear()
-    return task_backends["default"]
-
-
-@pytest.fixture
-def clerk(client, city):
-    client.force_login(city.users["agendaris.kominfo"])
-    return client
-
-
 def _upload(clerk, content=None) -> IncomingScan:
     response = clerk.post(UPLOAD, {"scan": upload(content or text_pdf(), "surat-bappeda.pdf")})
     row = IncomingScan.objects.get()
