@@ -357,22 +357,17 @@ def _dispositions(a: Api, city, code):
     a.call(head, "post", f"{D}/{given['code']}/reopen", {"note": "Kurang"}, expect=200)
 
     planning = _position(city, PUPR, "Kepala Bidang Penataan Ruang")
-    (prepared,) = a.call(
-        delegate,
-        "post",
-        f"{D}/letters/{code}",
-        {"to": [planning], "instructions": [follow]},
-        expect=201,
-    ).json()
+
+    def prepare() -> dict:
+        """The delegate prepares a disposition to the Kabid Penataan Ruang."""
+        body = {"to": [planning], "instructions": [follow]}
+        (row,) = a.call(delegate, "post", f"{D}/letters/{code}", body, expect=201).json()
+        return row
+
+    prepared = prepare()
     a.call(head, "post", f"{D}/{prepared['code']}/discard", expect=200)
     a.call(head, "post", f"{D}/{prepared['code']}/discard", expect=409)
-    (prepared,) = a.call(
-        delegate,
-        "post",
-        f"{D}/letters/{code}",
-        {"to": [planning], "instructions": [follow]},
-        expect=201,
-    ).json()
+    prepared = prepare()
     a.call(delegate, "post", f"{D}/{prepared['code']}/approve", expect=409)
     a.call(head, "post", f"{D}/{prepared['code']}/approve", expect=200)
 
