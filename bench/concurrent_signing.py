@@ -38,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.drafts import awaiting_signature  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esurat.settings")
 os.environ.setdefault("ESURAT_CA_PASSPHRASE", "bench-ca-passphrase")
 os.environ["SIGNING_PROVIDER"] = "local"
@@ -46,12 +48,6 @@ os.environ["SECURE_COOKIES"] = "false"
 os.environ["AXES_ENABLED"] = "false"
 
 PASSPHRASE = "bench-kunci-tte"
-PARAGRAPH = (
-    "<p>Sehubungan dengan pelaksanaan program transformasi digital pemerintahan daerah, bersama "
-    "ini kami sampaikan bahwa setiap perangkat daerah diminta menyiapkan data layanan, daftar "
-    "aplikasi yang digunakan, serta rencana integrasi dengan sistem naskah dinas elektronik. "
-    "Data tersebut menjadi dasar penyusunan peta jalan dan anggaran tahun berikutnya.</p>"
-)
 FAST_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -72,28 +68,6 @@ def serve(argv: list[str]) -> None:
 
     sys.argv = ["serve.py", *argv]
     server.main()
-
-
-def awaiting_signature(city, n: int):
-    """n two-page nota dinas waiting for the Kepala Dinas's signature (as bench/signing.py)."""
-    from esurat.letters import actions
-    from esurat.letters.access import Action, seat_for_action
-    from esurat.letters.tests.factories import draft_nota_dinas
-
-    letters = []
-    for i in range(n):
-        letter = draft_nota_dinas(city, subject=f"Peta jalan transformasi digital {i}")
-        type(letter).objects.filter(pk=letter.pk).update(body=PARAGRAPH * 9)
-        letter.refresh_from_db()
-        for name, action in (("staf.aptika", Action.SUBMIT), ("kabid.aptika", Action.REVIEW)):
-            user = city.users[name]
-            seat = seat_for_action(user, letter, action)
-            if action == Action.SUBMIT:
-                letter = actions.do_submit(letter=letter, seat=seat, user=user)
-            else:
-                letter = actions.do_review(letter=letter, seat=seat, user=user, approve=True)
-        letters.append(letter)
-    return letters
 
 
 def setup(n: int, *, fast_passwords: bool):

@@ -41,6 +41,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from bench.drafts import awaiting_signature  # noqa: E402
+
 TARGETS = {
     "render + sign, 2-page letter": 150.0,
     "signature validation": 20.0,
@@ -48,12 +50,6 @@ TARGETS = {
     "verification page, upload": 200.0,
 }
 PASSPHRASE = "bench-kunci-tte"
-PARAGRAPH = (
-    "<p>Sehubungan dengan pelaksanaan program transformasi digital pemerintahan daerah, bersama "
-    "ini kami sampaikan bahwa setiap perangkat daerah diminta menyiapkan data layanan, daftar "
-    "aplikasi yang digunakan, serta rencana integrasi dengan sistem naskah dinas elektronik. "
-    "Data tersebut menjadi dasar penyusunan peta jalan dan anggaran tahun berikutnya.</p>"
-)
 
 
 def summary(samples: list[float]) -> dict:
@@ -90,6 +86,8 @@ def setup():
     from esurat.organisations.models import Government
 
     call_command("migrate", verbosity=0)
+    # DEBUG is off: the verification page links the hashed static names (docs/deploy.md).
+    call_command("collectstatic", "--noinput", verbosity=0)
     if Government.objects.exists():
         sys.exit("The database already has a government: use an empty one.")
     settings.SIGNING_PROVIDER = "local"
@@ -105,28 +103,6 @@ def setup():
     city.government.logo.save("lambang.png", ContentFile(demo_emblem_png()), save=True)
     call_command("create_ca", government=city.government.short_name, stdout=open(os.devnull, "w"))
     return city
-
-
-def awaiting_signature(city, n: int):
-    """n two-page nota dinas waiting for the Kepala Dinas's signature."""
-    from esurat.letters import actions
-    from esurat.letters.access import Action, seat_for_action
-    from esurat.letters.tests.factories import draft_nota_dinas
-
-    letters = []
-    for i in range(n):
-        letter = draft_nota_dinas(city, subject=f"Peta jalan transformasi digital {i}")
-        type(letter).objects.filter(pk=letter.pk).update(body=PARAGRAPH * 9)
-        letter.refresh_from_db()
-        for name, action in (("staf.aptika", Action.SUBMIT), ("kabid.aptika", Action.REVIEW)):
-            user = city.users[name]
-            seat = seat_for_action(user, letter, action)
-            if action == Action.SUBMIT:
-                letter = actions.do_submit(letter=letter, seat=seat, user=user)
-            else:
-                letter = actions.do_review(letter=letter, seat=seat, user=user, approve=True)
-        letters.append(letter)
-    return letters
 
 
 def main() -> int:
