@@ -90,7 +90,7 @@ def notify(
 def _audience(users_or_seats) -> tuple[list[int], list[int]]:
     User = get_user_model()
     if isinstance(users_or_seats, QuerySet):
-        ids = list(users_or_seats.order_by().values_list("pk", flat=True))
+        ids = sorted(set(users_or_seats.order_by().values_list("pk", flat=True)))
         return ([], ids) if users_or_seats.model is Position else (ids, [])
     user_ids, position_ids = [], []
     for item in users_or_seats:
