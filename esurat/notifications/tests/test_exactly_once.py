@@ -25,7 +25,9 @@ def kadis_on_telegram(city, *channels):
     return kadis
 
 
-def test_it_sends_once_when_the_tasks_run_twice(city, telegram, smtp, django_capture_on_commit_callbacks):
+def test_it_sends_once_when_the_tasks_run_twice(
+    city, telegram, smtp, django_capture_on_commit_callbacks
+):
     kadis = kadis_on_telegram(city, "email")
     with django_capture_on_commit_callbacks(execute=True):
         letter = send_through(city, draft_nota_dinas(city))
@@ -41,7 +43,9 @@ def test_it_sends_once_when_the_tasks_run_twice(city, telegram, smtp, django_cap
     assert Notification.objects.filter(user=kadis).count() == 3  # in-app, e-mail, Telegram
 
 
-def test_it_lets_only_one_of_two_senders_claim_a_row(city, telegram, django_capture_on_commit_callbacks):
+def test_it_lets_only_one_of_two_senders_claim_a_row(
+    city, telegram, django_capture_on_commit_callbacks
+):
     kadis = kadis_on_telegram(city)
     with django_capture_on_commit_callbacks(execute=False):
         send_through(city, draft_nota_dinas(city))

@@ -39,7 +39,9 @@ def test_it_posts_a_signed_json_body(city, gateway, django_capture_on_commit_cal
     assert headers["Idempotency-Key"] == row.key == sent["id"] and row.state == "sent"
 
 
-def test_it_refuses_a_private_address_at_send_time(city, gateway, django_capture_on_commit_callbacks):
+def test_it_refuses_a_private_address_at_send_time(
+    city, gateway, django_capture_on_commit_callbacks
+):
     GovernmentChannels.objects.filter(government=city.government).update(
         webhook_allow_private=False
     )
@@ -63,7 +65,9 @@ def test_it_follows_no_redirect(city, gateway, django_capture_on_commit_callback
     assert row.state == "pending" and "302" in row.last_error
 
 
-def test_it_removes_a_number_the_gateway_says_is_gone(city, gateway, django_capture_on_commit_callbacks):
+def test_it_removes_a_number_the_gateway_says_is_gone(
+    city, gateway, django_capture_on_commit_callbacks
+):
     gateway.status["/wa/send"] = 410
     kadis = city.users["kadis.pupr"]
     wants_whatsapp(kadis)
