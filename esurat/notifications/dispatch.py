@@ -31,6 +31,8 @@ sending (esurat.notifications.sending). A rolled-back action notifies nobody, an
 10,000 positions costs its signing only one queued task.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 
@@ -83,9 +85,26 @@ def notify(
         "key": key, "letter": getattr(letter, "pk", None),
         "disposition": getattr(disposition, "pk", None),
     }  # fmt: skip
-    from esurat.notifications.tasks import fan_out
+    from esurat.notifications.tasks import fan_out, fan_out_now
 
-    transaction.on_commit(lambda: fan_out.enqueue(event))
+    if _in_worker.get():
+        fan_out_now(event)  # already in the worker, after the commit: no second hop
+    else:
+        transaction.on_commit(lambda: fan_out.enqueue(event))
+
+
+_in_worker = contextvars.ContextVar("notify_in_worker", default=False)
+
+
+@contextlib.contextmanager
+def fanning_out_here():
+    """Inside a worker task that works out an audience itself (tasks.letter_delivered):
+    notify() makes and sends the rows at once instead of queueing another task."""
+    token = _in_worker.set(True)
+    try:
+        yield
+    finally:
+        _in_worker.reset(token)
 
 
 def _audience(users_or_seats) -> tuple[list[int], list[int]]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from esurat.letters.tests.factories import draft_nota_dinas, send_through
 from esurat.notifications import sending
 from esurat.notifications.models import Notification
-from esurat.notifications.tasks import fan_out, send_event
+from esurat.notifications.tasks import fan_out, letter_delivered, send_event
 from esurat.notifications.tests.conftest import choose, link_telegram, no_quiet_hours
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,7 @@ def test_it_sends_once_when_the_tasks_run_twice(
              "title": "x", "body": "", "url": "/", "urgent": False, "secret": False,
              "key": key, "letter": None, "disposition": None}  # fmt: skip
     fan_out.enqueue(event)  # the whole event again: nothing new is made or sent
+    letter_delivered.enqueue(letter.pk)  # and the delivery's task again
     send_event.enqueue(key)
     call_command("send_notifications", stdout=open("/dev/null", "w"))
     assert len(telegram.posted("/sendMessage")) == 1
