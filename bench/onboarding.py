@@ -53,23 +53,45 @@ def generate(sekda_key: str) -> bytes:
     n = 0
     for a in range(AGENCIES):
         code = f"OPD{a:02d}"
-        sheets["Perangkat Daerah"].append([code, f"Dinas Nomor {a}", f"Dinas {a}", "dinas",
-                                           f"Jl. Nomor {a}", f"opd{a}@kota.go.id", "", ""])
+        sheets["Perangkat Daerah"].append(
+            [
+                code,
+                f"Dinas Nomor {a}",
+                f"Dinas {a}",
+                "dinas",
+                f"Jl. Nomor {a}",
+                f"opd{a}@kota.go.id",
+                "",
+                "",
+            ]
+        )
         for u in range(UNITS_PER_AGENCY):
             sheets["Unit"].append([code, f"U{u}", f"Bidang {u}", "" if u == 0 else "U0"])
         count = per_agency + (1 if a < extra else 0)
         for p in range(count):
             key = f"{code}-{p:03d}"
-            superior = sekda_key if p == 0 else (f"{code}-000" if p < 6 else f"{code}-{p % 5 + 1:03d}")
-            sheets["Jabatan"].append([code, key, f"Jabatan {p} {code}",
-                                      "" if p == 0 else f"U{p % UNITS_PER_AGENCY}", superior,
-                                      "Ya" if p == 0 else "Tidak", "Ya" if p < 6 else "Tidak"])
+            superior = (
+                sekda_key if p == 0 else (f"{code}-000" if p < 6 else f"{code}-{p % 5 + 1:03d}")
+            )
+            sheets["Jabatan"].append(
+                [
+                    code,
+                    key,
+                    f"Jabatan {p} {code}",
+                    "" if p == 0 else f"U{p % UNITS_PER_AGENCY}",
+                    superior,
+                    "Ya" if p == 0 else "Tidak",
+                    "Ya" if p < 6 else "Tidak",
+                ]
+            )
             sheets["Penempatan"].append([nips[n], key])
             n += 1
         sheets["Peran"].append([nips[n - 1], "pencatat", code])
         sheets["Peran"].append([nips[n - 2], "admin_opd", code])
         if a < 40:
-            sheets["Plt-Plh"].append([f"{code}-001", nips[n - 3], "plt", "2026-11-02", "", "Sprint"])
+            sheets["Plt-Plh"].append(
+                [f"{code}-001", nips[n - 3], "plt", "2026-11-02", "", "Sprint"]
+            )
     return workbook.write(sheets)
 
 

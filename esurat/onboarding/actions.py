@@ -144,8 +144,9 @@ MOVES = {
 
 
 @transaction.atomic
-def do_set_onboarding_state(*, agency, state: str, user, on: datetime.date | None = None,
-                            ip_address=None) -> AgencyOnboarding:
+def do_set_onboarding_state(
+    *, agency, state: str, user, on: datetime.date | None = None, ip_address=None
+) -> AgencyOnboarding:
     """Move an agency to `state` (not started, trial or live), dated `on` (today by default).
 
     Locks the agency row. An agency without an onboarding row counts as live. Keeps
@@ -161,8 +162,10 @@ def do_set_onboarding_state(*, agency, state: str, user, on: datetime.date | Non
     if state not in AgencyOnboarding.State.values:
         raise OnboardingRefused(_("Unknown onboarding state."))
     if state == old or state not in MOVES[old]:
-        raise OnboardingRefused(_("The agency cannot move from “%(old)s” to “%(new)s”.") % {
-            "old": AgencyOnboarding.State(old).label, "new": AgencyOnboarding.State(state).label})
+        raise OnboardingRefused(
+            _("The agency cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": AgencyOnboarding.State(old).label, "new": AgencyOnboarding.State(state).label}
+        )
     on = on or agency.government.today()
     if row is None:
         row = AgencyOnboarding(agency=agency)

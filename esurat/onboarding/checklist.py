@@ -92,17 +92,22 @@ def checklists(agencies) -> list[Checklist]:
 
     logged_in = set(User.objects.filter(pk__in=everyone, last_login__isnull=False)
                     .values_list("pk", flat=True))  # fmt: skip
-    certified = set(SigningCertificate.objects.filter(
-        Q(user_id__in=everyone), revoked_at__isnull=True, not_after__gt=now
-    ).values_list("user_id", flat=True)) | set(
-        SignerProfile.objects.filter(user_id__in=everyone).values_list("user_id", flat=True))
+    certified = set(
+        SigningCertificate.objects.filter(
+            Q(user_id__in=everyone), revoked_at__isnull=True, not_after__gt=now
+        ).values_list("user_id", flat=True)
+    ) | set(SignerProfile.objects.filter(user_id__in=everyone).values_list("user_id", flat=True))
     kinds = list(LetterKind.objects.filter(is_active=True))
 
     out = []
     for agency in agencies:
         row = states.get(agency.pk)
-        sheet = Checklist(agency, row.state if row else AgencyOnboarding.State.LIVE,
-                          row.trial_started_on if row else None, row.live_on if row else None)
+        sheet = Checklist(
+            agency,
+            row.state if row else AgencyOnboarding.State.LIVE,
+            row.trial_started_on if row else None,
+            row.live_on if row else None,
+        )
         letterhead = bool(agency.name and agency.address and (agency.email or agency.phone))
         sheet.items.append(Item(_("Letterhead: name, address and e-mail or phone"), letterhead))
         has_logo = bool(agency.logo or agency.government.logo)
@@ -119,8 +124,12 @@ def checklists(agencies) -> list[Checklist]:
                                 bool(kinds) and not bad, ", ".join(bad)))  # fmt: skip
         staff = people[agency.pk]
         share = len(staff & logged_in) / len(staff) if staff else 0
-        sheet.items.append(Item(_("Its people have logged in (at least 80%)"),
-                                bool(staff) and share >= LOGGED_IN_ENOUGH,
-                                f"{round(100 * share)}% ({len(staff & logged_in)} / {len(staff)})"))
+        sheet.items.append(
+            Item(
+                _("Its people have logged in (at least 80%)"),
+                bool(staff) and share >= LOGGED_IN_ENOUGH,
+                f"{round(100 * share)}% ({len(staff & logged_in)} / {len(staff)})",
+            )
+        )
         out.append(sheet)
     return out

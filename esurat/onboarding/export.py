@@ -54,9 +54,16 @@ def export_workbook(government, *, agency_ids: set[int] | None) -> bytes:
              .values("id", "nip", "full_name", "email", "phone")}  # fmt: skip
     sheets["Penempatan"] = [[users[p["holder_id"]]["nip"], key_of[p["id"]]]
                             for p in mine if p["holder_id"] in users]  # fmt: skip
-    roles = Role.objects.filter(user_id__in=list(users)).filter(
-        Q(agency_id__in=ids) | Q(agency__isnull=True) if agency_ids is None else Q(agency_id__in=ids)
-    ).order_by("agency__unit_code", "kind", "user__nip").values_list("user_id", "kind", "agency_id")
+    roles = (
+        Role.objects.filter(user_id__in=list(users))
+        .filter(
+            Q(agency_id__in=ids) | Q(agency__isnull=True)
+            if agency_ids is None
+            else Q(agency_id__in=ids)
+        )
+        .order_by("agency__unit_code", "kind", "user__nip")
+        .values_list("user_id", "kind", "agency_id")
+    )
     sheets["Peran"] = [[users[u]["nip"], ROLE_NAMES[k], code_of.get(a, "")] for u, k, a in roles]
     mine_ids = {p["id"] for p in mine}
     acting = (Assignment.objects.filter(position_id__in=mine_ids, kind__in=Assignment.ACTING_KINDS,

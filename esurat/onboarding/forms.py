@@ -9,7 +9,10 @@ class UploadForm(forms.Form):
 
 
 class StateForm(forms.Form):
-    state = forms.ChoiceField(label=_("Move to"), choices=AgencyOnboarding.State.choices,
-                              widget=forms.Select(attrs={"class": "form-select"}))
+    state = forms.ChoiceField(
+        label=_("Move to"),
+        choices=AgencyOnboarding.State.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     on = forms.DateField(label=_("Date"), required=False,
                          widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))  # fmt: skip

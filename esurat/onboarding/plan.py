@@ -113,7 +113,7 @@ def _cycle(edges: dict) -> set:
             path.append(node)
             node = edges.get(node)
         if node is not None and node in seen:
-            on_cycle.update(path[seen[node]:])
+            on_cycle.update(path[seen[node] :])
         done.update(path)
     return on_cycle
 
@@ -139,7 +139,14 @@ class _Db:
         self.has_key = set(keys)
         self.positions = {}  # key → position values
         for p in Position.objects.filter(agency__government_id=gid).values(
-            "id", "code", "agency_id", "unit_id", "title", "superior_id", "holder_id", "is_head",
+            "id",
+            "code",
+            "agency_id",
+            "unit_id",
+            "title",
+            "superior_id",
+            "holder_id",
+            "is_head",
             "can_sign",
         ):
             p["key"] = keys.get(p["id"]) or str(p["code"])
@@ -258,7 +265,7 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
             continue
         units[(code, key)] = {"name": row["Nama Unit"], "parent": row["Kode Unit Induk"],
                               "row": row.number}  # fmt: skip
-    for (code, key), u in list(units.items()):
+    for (code, _key), u in list(units.items()):
         if u["parent"] and (code, u["parent"]) not in units:
             plan.problem(UNIT_SHEET, u["row"], _("Unknown parent unit %(code)s in agency "
                          "%(agency)s.") % {"code": u["parent"], "agency": code})  # fmt: skip
@@ -277,8 +284,11 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
         try:
             nip_validator(nip)
         except ValidationError:
-            plan.problem(EMPLOYEE_SHEET, row.number,
-                         _("NIP “%(nip)s” is not 18 digits.") % {"nip": row["NIP"]})
+            plan.problem(
+                EMPLOYEE_SHEET,
+                row.number,
+                _("NIP “%(nip)s” is not 18 digits.") % {"nip": row["NIP"]},
+            )
             continue
         if nip in employees:
             plan.problem(EMPLOYEE_SHEET, row.number, _("NIP %(nip)s appears twice.")
@@ -331,8 +341,11 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
 
     def person_ok(sheet, row, nip) -> bool:
         if nip not in employees and nip not in db.users:
-            plan.problem(sheet, row.number,
-                         _("Unknown NIP %(nip)s (not on sheet “Pegawai”).") % {"nip": nip or "—"})
+            plan.problem(
+                sheet,
+                row.number,
+                _("Unknown NIP %(nip)s (not on sheet “Pegawai”).") % {"nip": nip or "—"},
+            )
             return False
         return True
 
@@ -378,7 +391,7 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
         positions[key] = {"agency": code, "unit": unit, "title": row["Nama Jabatan"],
                           "superior": row["Kode Jabatan Atasan"], "is_head": head,
                           "can_sign": sign, "row": row.number}  # fmt: skip
-    for key, p in positions.items():
+    for p in positions.values():
         sup = p["superior"]
         if sup and sup not in positions and (sup not in db.positions
                                              or db.positions[sup]["id"] in db.closed):  # fmt: skip
@@ -543,8 +556,12 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
             plan.count(ROLE_SHEET, "new")
     for triple in db.roles:
         user_id, kind, agency_id = triple
-        if agency_id in scope_ids and kind != Role.Kind.GOVERNMENT_ADMIN and (
-            triple not in wanted_roles and user_id in db.user_by_id  # people without NIP stay
+        if (
+            agency_id in scope_ids
+            and kind != Role.Kind.GOVERNMENT_ADMIN
+            and (
+                triple not in wanted_roles and user_id in db.user_by_id  # people without NIP stay
+            )
         ):
             role_closed.append(triple)
             plan.count(ROLE_SHEET, "closed")
@@ -661,8 +678,14 @@ def apply_plan(plan: Plan, *, government, source) -> list[User]:
 
     # Positions: created, keyed, then every field set (heads that go first, superiors last).
     position_ids = {k: p["id"] for k, p in db.positions.items()}
-    fresh = [Position(agency=agency_by_code[w["positions"][k]["agency"]],
-                      title=w["positions"][k]["title"], code=uuid.uuid4()) for k in w["pos_new"]]
+    fresh = [
+        Position(
+            agency=agency_by_code[w["positions"][k]["agency"]],
+            title=w["positions"][k]["title"],
+            code=uuid.uuid4(),
+        )
+        for k in w["pos_new"]
+    ]
     Position.objects.bulk_create(fresh, batch_size=BATCH)
     if not all(p.pk for p in fresh):
         ids = dict(Position.objects.filter(code__in=[p.code for p in fresh])
@@ -671,8 +694,9 @@ def apply_plan(plan: Plan, *, government, source) -> list[User]:
             p.pk = p.id = ids[p.code]
     for key, p in zip(w["pos_new"], fresh, strict=True):
         position_ids[key] = p.pk
-    keyed = [PositionKey(government=government, position_id=position_ids[k], key=k)
-             for k in w["pos_new"]]  # positions found by their UUID keep it as their code
+    keyed = [
+        PositionKey(government=government, position_id=position_ids[k], key=k) for k in w["pos_new"]
+    ]  # positions found by their UUID keep it as their code
     PositionKey.objects.bulk_create(keyed, batch_size=BATCH)
     reopened = [position_ids[k] for k in w["pos_changed"] if position_ids[k] in db.closed]
     PositionKey.objects.filter(position_id__in=reopened).update(closed_at=None)

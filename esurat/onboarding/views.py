@@ -3,10 +3,10 @@ invitation link, and each agency's rollout state and checklist."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -54,9 +54,13 @@ def agency(request, code):
     form = StateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_set_onboarding_state(agency=agency, user=request.user,
-                                            state=form.cleaned_data["state"],
-                                            on=form.cleaned_data["on"], ip_address=_ip(request))
+            actions.do_set_onboarding_state(
+                agency=agency,
+                user=request.user,
+                state=form.cleaned_data["state"],
+                on=form.cleaned_data["on"],
+                ip_address=_ip(request),
+            )
         except actions.OnboardingRefused as exc:
             messages.error(request, str(exc))
         else:
@@ -78,8 +82,13 @@ def imports(request):
         if upload.size > workbook.MAX_BYTES:
             form.add_error("file", _("The file is larger than 20 MB."))
         else:
-            row = actions.do_upload_import(scope=scope, user=request.user, filename=upload.name,
-                                           content=upload.read(), ip_address=_ip(request))
+            row = actions.do_upload_import(
+                scope=scope,
+                user=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                ip_address=_ip(request),
+            )
             check_import.enqueue(str(row.code))
             return redirect("onboarding:import_detail", code=row.code)
     recent = Import.objects.filter(government=scope.government).select_related("uploaded_by")
@@ -95,8 +104,9 @@ def imports(request):
 def import_detail(request, code):
     """The dry run's problems by sheet and row and its planned changes; then the result."""
     row = access_import(request.user, code)
-    return render(request, "onboarding/import_detail.html", {"row": row,
-                                                             "sheets": list(workbook.SHEETS)})
+    return render(
+        request, "onboarding/import_detail.html", {"row": row, "sheets": list(workbook.SHEETS)}
+    )
 
 
 @login_required

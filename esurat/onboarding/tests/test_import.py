@@ -6,7 +6,16 @@ from django.urls import reverse
 from esurat.accounts.models import Role, User
 from esurat.audit.models import AuditEvent
 from esurat.onboarding.models import AgencyOnboarding, Import, Invitation, PositionKey
-from esurat.onboarding.tests.conftest import NIP_A, NIP_B, NIP_C, last_import, run, sheets, upload, xlsx
+from esurat.onboarding.tests.conftest import (
+    NIP_A,
+    NIP_B,
+    NIP_C,
+    last_import,
+    run,
+    sheets,
+    upload,
+    xlsx,
+)
 from esurat.organisations.models import Agency, Assignment, Position, Unit
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +50,9 @@ def test_it_shows_the_planned_changes_and_writes_nothing_in_the_dry_run(client, 
     assert AuditEvent.objects.filter(action="onboarding.import_uploaded").count() == 1
 
 
-def test_it_imports_everything_in_one_go(client, admin, city, mailoutbox,
-                                         django_capture_on_commit_callbacks):
+def test_it_imports_everything_in_one_go(
+    client, admin, city, mailoutbox, django_capture_on_commit_callbacks
+):
     row = _import(client, capture=django_capture_on_commit_callbacks)
     assert row.state == "done"
     dispar = Agency.objects.get(unit_code="DISPAR")
@@ -129,7 +139,8 @@ def test_it_exports_the_demo_city_and_round_trips(client, admin, city):
     read = workbook.read(response.content)
     assert len(read["Perangkat Daerah"]) == Agency.objects.count()
     assert {r["NIP"] for r in read["Pegawai"]} == set(
-        User.objects.filter(nip__isnull=False).values_list("nip", flat=True))
+        User.objects.filter(nip__isnull=False).values_list("nip", flat=True)
+    )
     upload(client, response.content)
     row = last_import()
     assert row.state == "checked" and row.report["problem_total"] == 0, row.report

@@ -33,8 +33,10 @@ def test_it_moves_an_agency_through_trial_to_live_with_dates_and_audit(client, a
     pupr.refresh_from_db()
     assert row.state == "live" and row.live_on == datetime.date(2026, 11, 30) and pupr.is_onboarded
     events = list(AuditEvent.objects.filter(action="onboarding.state_changed").order_by("seq"))
-    assert [(e.data["from"], e.data["to"]) for e in events] == [("live", "trial"),
-                                                                  ("trial", "live")]
+    assert [(e.data["from"], e.data["to"]) for e in events] == [
+        ("live", "trial"),
+        ("trial", "live"),
+    ]
     assert events[0].actor == city.users["admin"]
 
 
@@ -57,8 +59,9 @@ def test_it_refuses_wrong_methods_and_outsiders(client, city):
 
 
 def test_it_computes_the_checklist(client, admin, city, django_assert_max_num_queries):
-    from esurat.organisations.demo import demo_emblem_png
     from django.core.files.base import ContentFile
+
+    from esurat.organisations.demo import demo_emblem_png
 
     kominfo = city.agencies["Diskominfo"]
     sheet = checklists([kominfo])[0]
