@@ -646,15 +646,15 @@ def apply_plan(plan: Plan, *, government, source) -> list[User]:
     Unit.objects.bulk_create(created, batch_size=BATCH)
     for unit in created:
         unit_ids[(unit.agency_id, unit.short_code)] = unit.pk
-    changed = []
+    changed = {}
     for (code, key), u in w["units"].items():
         agency_id = agency_by_code[code].pk
         uid = unit_ids[(agency_id, key)]
         parent_id = unit_ids[(agency_id, u["parent"])] if u["parent"] else None
-        old = db.unit_by_id.get(uid)
-        if old is None or old["name"] != u["name"] or old["parent_id"] != parent_id:
-            changed.append(Unit(pk=uid, name=u["name"], parent_id=parent_id))
-    Unit.objects.bulk_update(changed, ["name", "parent"], batch_size=BATCH)
+        old = db.unit_by_id.get(uid) or {"name": u["name"], "parent_id": None}
+        changed[uid] = {f: v for f, v in (("name", u["name"]), ("parent_id", parent_id))
+                        if old[f] != v}  # fmt: skip
+    _update_grouped(Unit, changed)
 
     # Employees: an unusable password, and an invitation to choose one.
     unusable = make_password(None)
@@ -669,23 +669,36 @@ def apply_plan(plan: Plan, *, government, source) -> list[User]:
             u.pk = u.id = ids[u.nip]
     Invitation.objects.bulk_create([Invitation(user=u, source=source) for u in new_users
                                     if u.email], batch_size=BATCH)  # fmt: skip
-    User.objects.bulk_update(
-        [User(pk=uid, **{k: e[k] for k in ("full_name", "email", "phone")})
-         for uid, e in w["user_changed"]], ["full_name", "email", "phone"], batch_size=BATCH,
-    )  # fmt: skip
+    _update_grouped(User, {uid: {k: e[k] for k in ("full_name", "email", "phone")}
+                           for uid, e in w["user_changed"]})  # fmt: skip
     user_ids = {nip: u["id"] for nip, u in db.users.items()}
     user_ids.update({u.nip: u.pk for u in new_users})
 
-    # Positions: created, keyed, then every field set (heads that go first, superiors last).
+    # Positions. One head per agency is a constraint checked row by row: the heads that go are
+    # dropped first, then new posts are created with their fields, then superiors are set.
     position_ids = {k: p["id"] for k, p in db.positions.items()}
-    fresh = [
-        Position(
-            agency=agency_by_code[w["positions"][k]["agency"]],
-            title=w["positions"][k]["title"],
-            code=uuid.uuid4(),
-        )
-        for k in w["pos_new"]
-    ]
+
+    def wanted(key, p) -> dict:
+        agency_id = agency_by_code[p["agency"]].pk
+        holder = w["holders"].get(key)
+        old = db.position_by_id.get(position_ids.get(key))
+        kept = old["holder_id"] if old and old["holder_id"] not in db.user_by_id else None
+        return {"title": p["title"], "is_head": p["is_head"], "can_sign": p["can_sign"],
+                "unit_id": unit_ids[(agency_id, p["unit"])] if p["unit"] else None,
+                "holder_id": user_ids[holder] if holder else kept}  # fmt: skip
+
+    changes = {}  # position id → fields to set
+    for key, p in w["positions"].items():
+        old = db.position_by_id.get(position_ids.get(key))
+        if old is not None:
+            values = wanted(key, p)
+            changes[old["id"]] = {f: v for f, v in values.items() if old[f] != v}
+    for pid in w["pos_closed"]:
+        changes[pid] = {"holder_id": None, "is_head": False, "can_sign": False}
+    dropped = [pid for pid, c in changes.items() if c.get("is_head") is False]
+    Position.objects.filter(pk__in=dropped, is_head=True).update(is_head=False)
+    fresh = [Position(agency=agency_by_code[w["positions"][k]["agency"]], code=uuid.uuid4(),
+                      **wanted(k, w["positions"][k])) for k in w["pos_new"]]  # fmt: skip
     Position.objects.bulk_create(fresh, batch_size=BATCH)
     if not all(p.pk for p in fresh):
         ids = dict(Position.objects.filter(code__in=[p.code for p in fresh])
@@ -694,36 +707,21 @@ def apply_plan(plan: Plan, *, government, source) -> list[User]:
             p.pk = p.id = ids[p.code]
     for key, p in zip(w["pos_new"], fresh, strict=True):
         position_ids[key] = p.pk
-    keyed = [
-        PositionKey(government=government, position_id=position_ids[k], key=k) for k in w["pos_new"]
-    ]  # positions found by their UUID keep it as their code
-    PositionKey.objects.bulk_create(keyed, batch_size=BATCH)
+    # Positions found by their UUID keep it as their code; new ones get the file's.
+    PositionKey.objects.bulk_create([
+        PositionKey(government=government, position_id=position_ids[k], key=k)
+        for k in w["pos_new"]
+    ], batch_size=BATCH)  # fmt: skip
     reopened = [position_ids[k] for k in w["pos_changed"] if position_ids[k] in db.closed]
     PositionKey.objects.filter(position_id__in=reopened).update(closed_at=None)
     PositionKey.objects.filter(position_id__in=w["pos_closed"]).update(closed_at=now)
-
-    rows = []
     for key, p in w["positions"].items():
-        agency_id = agency_by_code[p["agency"]].pk
         pid = position_ids[key]
-        holder = w["holders"].get(key)
+        superior = position_ids[p["superior"]] if p["superior"] else None
         old = db.position_by_id.get(pid)
-        kept = old["holder_id"] if old and old["holder_id"] not in db.user_by_id else None
-        rows.append(Position(
-            pk=pid, title=p["title"], is_head=p["is_head"], can_sign=p["can_sign"],
-            unit_id=unit_ids[(agency_id, p["unit"])] if p["unit"] else None,
-            superior_id=position_ids[p["superior"]] if p["superior"] else None,
-            holder_id=user_ids[holder] if holder else kept,
-        ))  # fmt: skip
-    rows = [r for r in rows if _position_differs(r, db.position_by_id.get(r.pk))]
-    closing = [Position(pk=pid, holder_id=None, is_head=False, can_sign=False)
-               for pid in w["pos_closed"]]  # fmt: skip
-    # One head per agency is a constraint checked row by row: drop the old heads first.
-    dropped = [r.pk for r in rows + closing if not r.is_head]
-    Position.objects.filter(pk__in=dropped, is_head=True).update(is_head=False)
-    fields = ["title", "is_head", "can_sign", "unit", "superior", "holder"]
-    Position.objects.bulk_update(rows, fields, batch_size=BATCH)
-    Position.objects.bulk_update(closing, ["holder", "is_head", "can_sign"], batch_size=BATCH)
+        if (old["superior_id"] if old else None) != superior:
+            changes.setdefault(pid, {})["superior_id"] = superior
+    _update_grouped(Position, changes)
 
     # Roles.
     Role.objects.bulk_create([
@@ -748,8 +746,13 @@ def apply_plan(plan: Plan, *, government, source) -> list[User]:
     return new_users
 
 
-def _position_differs(row: Position, old: dict | None) -> bool:
-    if old is None:
-        return True
-    return any(getattr(row, f) != old[f] for f in
-               ("title", "is_head", "can_sign", "unit_id", "superior_id", "holder_id"))  # fmt: skip
+def _update_grouped(model, changes: dict[int, dict]) -> None:
+    """Set each row's changed fields: one UPDATE per distinct set of values (many positions
+    share a superior), far cheaper than bulk_update's CASE per row on thousands of rows."""
+    groups = defaultdict(list)
+    for pk, values in changes.items():
+        if values:
+            groups[tuple(sorted(values.items()))].append(pk)
+    for values, pks in groups.items():
+        for i in range(0, len(pks), BATCH):
+            model.objects.filter(pk__in=pks[i:i + BATCH]).update(**dict(values))
