@@ -100,9 +100,12 @@ def do_import_organisation(*, upload: Import, now=None) -> Import:
         upload.save(update_fields=["report", "state", "finished_at"])
         return upload
     plan = make_plan(upload.government, sheets, scope=_scope_ids(upload))
-    if plan.problem_total:
+    if plan.problem_total:  # the organisation changed since the dry run
         upload.report, upload.state, upload.finished_at = plan.report(), Import.State.FAILED, now
         upload.save(update_fields=["report", "state", "finished_at"])
+        record_event(government=upload.government, actor=Actor(upload.uploaded_by),
+                     action="onboarding.import_refused",
+                     data={"import": str(upload.code), "problems": plan.problem_total})  # fmt: skip
         return upload
     created = apply_plan(plan, government=upload.government, source=upload)
     upload.report, upload.state, upload.finished_at = plan.report(), Import.State.DONE, now

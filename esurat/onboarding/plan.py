@@ -755,4 +755,4 @@ def _update_grouped(model, changes: dict[int, dict]) -> None:
             groups[tuple(sorted(values.items()))].append(pk)
     for values, pks in groups.items():
         for i in range(0, len(pks), BATCH):
-            model.objects.filter(pk__in=pks[i:i + BATCH]).update(**dict(values))
+            model.objects.filter(pk__in=pks[i : i + BATCH]).update(**dict(values))

@@ -188,3 +188,27 @@ def test_it_downloads_the_template_with_every_sheet(client, admin):
     response = client.get(reverse("onboarding:template"))
     read = workbook.read(response.content)
     assert list(read) == list(workbook.SHEETS) and all(len(rows) == 1 for rows in read.values())
+
+
+def test_it_refuses_the_import_when_the_organisation_changed_since_the_dry_run(client, admin, city):
+    upload(client, xlsx())
+    row = last_import()
+    Agency.objects.create(government=city.government, name="Dinas Pariwisata Lama",
+                          short_name="Dispar", unit_code="DISPAR-LAMA")  # fmt: skip
+    run(client, row)
+    row.refresh_from_db()
+    assert row.state == "failed" and row.report["problem_total"] == 1
+    assert not Agency.objects.filter(unit_code="DISPAR").exists()
+    assert not User.objects.filter(nip=NIP_A).exists()
+    event = AuditEvent.objects.get(action="onboarding.import_refused")
+    assert event.data["problems"] == 1 and event.actor == city.users["admin"]
+
+
+def test_it_lists_the_latest_imports_in_a_fixed_number_of_queries(
+    client, admin, django_assert_max_num_queries
+):
+    for _ in range(3):
+        upload(client, xlsx())
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("onboarding:imports"))
+    assert response.content.count(b'href="/onboarding/import/') == 3 + 1  # + the tab
