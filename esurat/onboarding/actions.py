@@ -9,6 +9,7 @@ import datetime
 import hashlib
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,14 +48,14 @@ def _scope_ids(upload: Import) -> set[int] | None:
 def check_upload(upload: Import) -> dict:
     """The dry run: read and check the workbook, store its report. Writes only the import row
     (its progress and report); safe to run again."""
-    sheets_total = len(workbook.SHEETS) + 1
-    Import.objects.filter(pk=upload.pk).update(progress=0, total=sheets_total)
+    Import.objects.filter(pk=upload.pk).update(progress=0, total=0)
 
-    def on_sheet(title, rows):
-        Import.objects.filter(pk=upload.pk).update(progress=list(workbook.SHEETS).index(title) + 1)
+    def on_progress(done, expected):
+        # The check after reading counts as a tenth of the work.
+        Import.objects.filter(pk=upload.pk).update(progress=done, total=expected + expected // 10)
 
     try:
-        sheets = workbook.read(bytes(upload.content), on_sheet=on_sheet)
+        sheets = workbook.read(bytes(upload.content), on_progress=on_progress)
     except workbook.WorkbookRefused as exc:
         report = {"refused": str(exc), "problems": [], "problem_total": 1, "counts": {}}
     else:
@@ -62,7 +63,7 @@ def check_upload(upload: Import) -> dict:
         report = plan.report()
     state = Import.State.FAILED if report.get("refused") else Import.State.CHECKED
     Import.objects.filter(pk=upload.pk, state=Import.State.CHECKING).update(
-        report=report, state=state, progress=sheets_total, finished_at=timezone.now()
+        report=report, state=state, progress=F("total"), finished_at=timezone.now()
     )
     return report
 

@@ -178,6 +178,7 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
 
     # --- Perangkat Daerah ----------------------------------------------------------------------
     agencies = {}  # code → desired values
+    not_theirs = set()  # codes an agency administrator may not import
     short_names = {}
     for row in sheets[AGENCY_SHEET]:
         code, short = row["Kode"], row["Nama Singkat"]
@@ -190,6 +191,7 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
             continue
         existing = db.agencies.get(code)
         if scope is not None and (existing is None or existing.pk not in scope):
+            not_theirs.add(code)
             plan.problem(AGENCY_SHEET, row.number,
                          _("You may import only the agencies you administer; %(code)s is not "
                            "one of them.") % {"code": code})  # fmt: skip
@@ -239,6 +241,12 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
             plan.count(AGENCY_SHEET, "unchanged")
 
     def agency_ok(sheet, row, code) -> bool:
+        if code in not_theirs or (scope is not None and code in db.agencies
+                                  and db.agencies[code].pk not in scope):  # fmt: skip
+            plan.problem(sheet, row.number,
+                         _("You may import only the agencies you administer; %(code)s is not "
+                           "one of them.") % {"code": code})  # fmt: skip
+            return False
         if code not in agencies:
             plan.problem(sheet, row.number,
                          _("Unknown agency code %(code)s (not on sheet “Perangkat Daerah”).")

@@ -54,6 +54,7 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024  # every entry inflated (12,000 employees �
 MAX_ENTRIES = 200
 MAX_RATIO = 200  # an entry inflating more than 200× is a bomb, not a spreadsheet
 MAX_ROWS = 50_000  # per sheet
+PROGRESS_EVERY = 500  # rows between two progress reports of the worker
 
 
 class WorkbookRefused(Exception):
@@ -102,11 +103,12 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def read(content: bytes, *, on_sheet=None) -> dict[str, list[Row]]:
+def read(content: bytes, *, on_progress=None) -> dict[str, list[Row]]:
     """Every sheet's rows as text, by header. Raises WorkbookRefused with an Indonesian-ready
     message on a missing sheet or header, a formula, or a sheet over MAX_ROWS rows.
 
-    `on_sheet(title, rows_read)` is called after each sheet (the worker's progress).
+    `on_progress(rows_read, rows_expected)` is called every PROGRESS_EVERY rows and after each
+    sheet (the worker's progress bar); the expected count comes from each sheet's declared size.
     """
     import openpyxl
 
@@ -122,17 +124,24 @@ def read(content: bytes, *, on_sheet=None) -> dict[str, list[Row]]:
                 _("The workbook has no sheet %(sheets)s. Start from the template.")
                 % {"sheets": ", ".join(f"“{m}”" for m in missing)}
             )
+        expected = sum(min(book[title].max_row or 1, MAX_ROWS + 1) for title in SHEETS)
+        done = 0
+
+        def tick(n):
+            nonlocal done
+            done += n
+            if on_progress:
+                on_progress(done, max(expected, done))
+
         sheets = {}
         for title, headers in SHEETS.items():
-            sheets[title] = _read_sheet(book[title], title, headers)
-            if on_sheet:
-                on_sheet(title, len(sheets[title]))
+            sheets[title] = _read_sheet(book[title], title, headers, tick)
         return sheets
     finally:
         book.close()
 
 
-def _read_sheet(sheet, title: str, headers: list[str]) -> list[Row]:
+def _read_sheet(sheet, title: str, headers: list[str], tick) -> list[Row]:
     rows = sheet.iter_rows()
     first = next(rows, ())
     found = [_text(c.value) for c in first]
@@ -145,7 +154,10 @@ def _read_sheet(sheet, title: str, headers: list[str]) -> list[Row]:
             )
         index[header] = found.index(header)
     out = []
+    number = 1
     for number, cells in enumerate(rows, start=2):
+        if number % PROGRESS_EVERY == 0:
+            tick(PROGRESS_EVERY)
         if number > MAX_ROWS + 1:
             raise WorkbookRefused(
                 _("Sheet “%(sheet)s” has more than %(limit)s rows; split the workbook.")
@@ -166,6 +178,7 @@ def _read_sheet(sheet, title: str, headers: list[str]) -> list[Row]:
             values[header] = _text(cell.value)
         if any(values.values()):
             out.append(Row(number, values))
+    tick(number % PROGRESS_EVERY)
     return out
 
 

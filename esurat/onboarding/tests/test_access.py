@@ -40,8 +40,10 @@ def test_it_refuses_an_agency_admin_the_rows_of_another_agency(client, city, age
     row = last_import()
     messages = {(p["sheet"], p["row"]) for p in row.report["problems"]}
     assert ("Perangkat Daerah", 2) in messages and ("Perangkat Daerah", 3) in messages
+    # Every row of those agencies, on every sheet, says why.
+    assert ("Unit", 2) in messages and ("Jabatan", 5) in messages
     assert all("not one of them" in p["message"] for p in row.report["problems"]
-               if p["sheet"] == "Perangkat Daerah")  # fmt: skip
+               if p["sheet"] in ("Perangkat Daerah", "Unit", "Jabatan"))  # fmt: skip
     assert not Agency.objects.filter(unit_code="DISPAR").exists()
 
 

@@ -135,3 +135,13 @@ def test_it_refuses_a_file_over_the_size_limit(client, admin, monkeypatch):
     response = upload(client, xlsx())
     assert response.status_code == 200 and b"larger than 20 MB" in response.content
     assert not Import.objects.exists()
+
+
+def test_it_reports_its_progress_while_reading_a_large_sheet(db):
+    data = sheets()
+    data["Pegawai"] = [[f"19800101200501{i:04d}", f"Pegawai {i}", "", ""] for i in range(1200)]
+    seen = []
+    workbook.read(xlsx(data), on_progress=lambda done, expected: seen.append((done, expected)))
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert len(seen) >= 3 + len(workbook.SHEETS) - 1  # every 500 rows, and after each sheet
+    assert seen[-1][0] == seen[-1][1]  # all read

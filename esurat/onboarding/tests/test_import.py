@@ -152,7 +152,7 @@ def test_it_runs_in_the_worker_once_even_if_the_task_runs_twice(client, admin):
 
     upload(client, xlsx())
     row = last_import()
-    assert (row.progress, row.total) == (8, 8)
+    assert row.progress == row.total > 0 and row.percent == 100
     page = client.get(reverse("onboarding:import_progress", kwargs={"code": row.code}))
     assert page["HX-Refresh"] == "true"
     run(client, row)
