@@ -41,6 +41,13 @@ def test_the_admin_imports_the_organisation_from_a_workbook(city, open_page, liv
 
     page.goto(f"{live_server.url}/onboarding/")
     shoot(page, "overview")
+    page.get_by_role("link", name="Dispar").click()
+    page.select_option("#id_state", "trial")
+    page.fill("#id_on", "2026-11-02")
+    page.get_by_role("button", name=t("Change")).click()
+    page.get_by_text(t("The onboarding state was changed.")).wait_for()
+    shoot(page, "agency-trial")
+    assert Agency.objects.get(unit_code="DISPAR").onboarding.state == "trial"
     phone = open_page(phone=True, session_of=page)
     phone.goto(f"{live_server.url}/onboarding/")
     shoot(phone, "overview-phone")

@@ -51,7 +51,9 @@ def overview(request):
 def agency(request, code):
     """One agency's checklist, and moving it through not started → trial → live."""
     _scope, agency = access_agency(request.user, code)
-    form = StateForm(request.POST or None)
+    sheet = checklists([agency])[0]
+    following = {"not_started": "trial", "trial": "live", "live": "trial"}[sheet.state]
+    form = StateForm(request.POST or None, initial={"state": following})
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_set_onboarding_state(
@@ -66,7 +68,6 @@ def agency(request, code):
         else:
             messages.success(request, _("The onboarding state was changed."))
         return redirect("onboarding:agency", code=agency.code)
-    sheet = checklists([agency])[0]
     return render(request, "onboarding/agency.html", {"agency": agency, "sheet": sheet,
                                                       "form": form})  # fmt: skip
 

@@ -212,3 +212,16 @@ def test_it_lists_the_latest_imports_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("onboarding:imports"))
     assert response.content.count(b'href="/onboarding/import/') == 3 + 1  # + the tab
+
+
+def test_it_no_longer_offers_a_closed_position_as_an_addressee(client, admin, city):
+    _import(client)
+    data = sheets()
+    data["Jabatan"] = [r for r in data["Jabatan"] if r[1] != "DISPAR-3"]
+    data["Penempatan"] = [r for r in data["Penempatan"] if r[1] != "DISPAR-3"]
+    _import(client, data)
+    client.force_login(city.users["staf.aptika"])
+    options = client.get(reverse("letters:position_options"), {"q": "Dispar"}).content.decode()
+    assert "Kepala Dinas Pariwisata" in options and "Pengadministrasi Umum" not in options
+    found = client.get("/api/v1/positions", {"q": "Dispar"}).json()
+    assert {p["title"] for p in found} == {"Kepala Dinas Pariwisata", "Sekretaris Dinas Pariwisata"}
