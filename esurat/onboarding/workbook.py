@@ -175,6 +175,13 @@ def _read_sheet(sheet, title: str, headers: list[str], tick) -> list[Row]:
                       "Type the values themselves (copy, then paste as values).")
                     % {"sheet": title, "row": number, "header": header}
                 )  # fmt: skip
+            if header == "NIP" and isinstance(cell.value, int | float) and cell.value >= 1e15:
+                # Excel keeps 15 significant digits: an 18-digit NIP typed as a number is lost.
+                raise WorkbookRefused(
+                    _("Sheet “%(sheet)s”, row %(row)s: the NIP was typed as a number and lost "
+                      "its last digits. Format the NIP column as text and type the NIPs again.")
+                    % {"sheet": title, "row": number}
+                )  # fmt: skip
             values[header] = _text(cell.value)
         if any(values.values()):
             out.append(Row(number, values))

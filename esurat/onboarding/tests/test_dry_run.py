@@ -125,6 +125,16 @@ def test_it_refuses_formulas(client, admin):
     assert "row 2, column “Nama Lengkap” holds a formula" in _refused(client, out.getvalue())
 
 
+def test_it_refuses_a_nip_typed_as_a_number(client, admin):
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx()))
+    book["Pegawai"]["A3"] = 198502022010012002  # Excel keeps 1.98502022010012E+17
+    out = io.BytesIO()
+    book.save(out)
+    assert "row 3: the NIP was typed as a number" in _refused(client, out.getvalue())
+
+
 def test_it_refuses_too_many_rows(client, admin, monkeypatch):
     monkeypatch.setattr(workbook, "MAX_ROWS", 2)
     assert "more than 2 rows" in _refused(client, xlsx())
