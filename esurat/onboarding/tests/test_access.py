@@ -73,3 +73,10 @@ def test_it_lets_an_agency_admin_import_their_own_agency(client, city, agency_ad
     client.force_login(agency_admin)
     url = reverse("onboarding:import_detail", kwargs={"code": theirs.code})
     assert client.get(url).status_code == 404
+
+
+def test_it_shows_the_onboarding_link_to_administrators_only(client, city, agency_admin):
+    for username, shown in (("admin", True), ("kabid.aptika", True), ("staf.aptika", False)):
+        client.force_login(city.users[username])
+        page = client.get(reverse("letters:inbox")).content
+        assert (b'href="/onboarding/"' in page) is shown, username
