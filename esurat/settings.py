@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "esurat.audit",
     "esurat.search",
     "esurat.api",
+    "esurat.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "esurat.letters.context_processors.counters",
+                "esurat.onboarding.context_processors.onboarding",
             ],
         },
     },
