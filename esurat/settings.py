@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "esurat.search",
     "esurat.notifications",
     "esurat.api",
+    "esurat.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "esurat.letters.context_processors.counters",
+                "esurat.onboarding.context_processors.onboarding",
             ],
         },
     },
