@@ -186,6 +186,18 @@ POLICY: dict[str, Rule] = {
     "delivery:retry": Rule("clerk", ("POST",)),
     "delivery:on_paper": Rule("clerk", ("POST",)),
     "delivery:notice": CLERK_GET,  # the printed notice of revocation (esurat/delivery/notice.py)
+    # Notifications (esurat/notifications/): each person's own; another's code answers 404.
+    "notifications:list": LOGIN_GET,
+    "notifications:read": Rule("login", ("POST",)),
+    "notifications:read_all": Rule("login", ("POST",)),
+    "notifications:go": LOGIN_GET,
+    "notifications:settings": LOGIN_FORM,
+    "notifications:telegram_code": Rule("login", ("POST",)),
+    # A one-tap link (signed, expiring): opens its item after login, logs nobody in.
+    "notifications:open": LOGIN_GET,
+    "api:notification_list": LOGIN_GET,
+    "api:notification_read": Rule("login", ("POST",)),
+    "api:notification_read_all": Rule("login", ("POST",)),
     # Onboarding (esurat/onboarding/): government and agency administrators only
     # (esurat/onboarding/access.py); the invitation link is checked by its token.
     "onboarding:overview": ADMIN_GET,
