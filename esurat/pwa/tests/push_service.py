@@ -36,11 +36,13 @@ class Received:
 
 @dataclass
 class PushService:
-    """Answers `status` (201 by default) to every POST and keeps each request."""
+    """Answers `status` (201 by default) to every POST, or what `answer()` returns when a test
+    sets it, and keeps each request."""
 
     server: ThreadingHTTPServer
     received: list = field(default_factory=list)
     status: int = 201
+    answer: object = None
 
     @property
     def origin(self) -> str:
@@ -58,7 +60,7 @@ class PushService:
                 length = int(self.headers.get("Content-Length") or 0)
                 service.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()},
                                                  self.rfile.read(length)))  # fmt: skip
-                self.send_response(service.status)
+                self.send_response(service.answer() if service.answer else service.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
