@@ -142,6 +142,8 @@
         if (response.status >= 500) return "stop";
         var drop = run("readwrite", function (store) { return store.delete(item.id); });
         return drop.then(function () {
+          var note = document.getElementById("pwa-queued");
+          if (note) note.remove();
           if (answer.ok) {
             say("success", text("sent", { label: item.label, message: answer.message }));
           } else {
@@ -177,6 +179,10 @@
     event.preventDefault();
     event.stopImmediatePropagation(); // not locked by data-once: the form stays usable
     enqueue(form, event.submitter).then(function () {
+      // Saved once: a second tap must not queue it twice.
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
+        b.disabled = true;
+      });
       say("info", text("queued"), "pwa-queued");
       showPending();
       window.scrollTo(0, 0);
