@@ -83,6 +83,7 @@ def test_pwa_offline(city, open_page, live_server, shoot, phone):
     page.goto(f"{url}/letters/{unopened.code}/")
     assert page.locator("#esurat-offline").is_visible()
     assert t("No connection") in page.locator("h1").inner_text()
+    assert page.locator("#pwa-offline").count() == 0  # the page says it itself
     shoot(page, "offline-not-kept")
     page.goto(f"{url}/letters/{secret.code}/")
     assert page.locator("#esurat-offline").is_visible()
@@ -106,10 +107,13 @@ def test_pwa_offline(city, open_page, live_server, shoot, phone):
     assert disposition.created_by == city.users["kadis.pupr"]
     shoot(page, "sent-on-reconnect")
 
-    # 6. Logging out leaves nothing of hers on the device.
+    # 6. Notifications on this device: the toggle asks the browser only when tapped.
+    page.goto(f"{url}/pwa/push/")
+    assert page.get_by_role("button", name=t("Turn on for this device")).is_visible()
+    shoot(page, "push-toggle")
+
+    # 7. Logging out leaves nothing of hers on the device.
     page.goto(f"{url}/letters/inbox/")
-    if phone:
-        page.locator(".navbar-toggler, [data-bs-toggle=dropdown]").first.click()
     page.evaluate("() => document.querySelector('form[data-logout]').requestSubmit()")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.wait_for_function("""() => caches.keys().then((names) =>

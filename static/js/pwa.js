@@ -194,8 +194,12 @@
     if (box) box.remove();
     flush();
   });
-  window.addEventListener("offline", function () { say("secondary", text("offline"), "pwa-offline"); });
-  if (!navigator.onLine) say("secondary", text("offline"), "pwa-offline");
+  function offline() {
+    // The offline page says it itself; a kept page needs the reminder.
+    if (!document.getElementById("esurat-offline")) say("secondary", text("offline"), "pwa-offline");
+  }
+  window.addEventListener("offline", offline);
+  if (!navigator.onLine) offline();
   showPending();
   flush();
 

@@ -103,8 +103,12 @@ def test_it_refuses_a_paraf_on_a_draft_that_changed_since_it_was_read(client, ci
 def test_it_says_409_when_the_draft_no_longer_waits_for_the_review(client, city):
     letter = _submitted(city)
     reviewer = city.users["kabid.aptika"]
-    actions.do_review(letter=letter, seat=seat_for_action(reviewer, letter, Action.REVIEW),
-                      user=reviewer, approve=True)  # on the desktop, while the phone was off
+    actions.do_review(
+        letter=letter,
+        seat=seat_for_action(reviewer, letter, Action.REVIEW),
+        user=reviewer,
+        approve=True,
+    )  # on the desktop, while the phone was off
     client.force_login(reviewer)
     response = client.post(reverse("pwa:queued_review", args=[letter.code]),
                            {"decision": "approve", "version": letter.version})  # fmt: skip
