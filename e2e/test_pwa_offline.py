@@ -39,8 +39,11 @@ def _sent_to_head(city, subject: str, number: str):
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-def test_pwa_offline(city, open_page, live_server, shoot, phone):
+def test_pwa_offline(city, open_page, live_server, shoot, settings, phone):
+    from esurat.pwa import vapid
+
     url = live_server.url
+    settings.VAPID_PRIVATE_KEY = vapid.generate_private_key()
     add_holder(city, "kabid.binamarga", PUPR, BINA_MARGA)
     letter = _sent_to_head(city, ORDINARY, "PR.02.01/77/2026")
     unopened = _sent_to_head(city, UNOPENED, "KU.01/5/2026")
@@ -109,7 +112,7 @@ def test_pwa_offline(city, open_page, live_server, shoot, phone):
 
     # 6. Notifications on this device: the toggle asks the browser only when tapped.
     page.goto(f"{url}/pwa/push/")
-    assert page.get_by_role("button", name=t("Turn on for this device")).is_visible()
+    assert page.get_by_role("button", name=t("Turn on for this device"), exact=True).is_visible()
     shoot(page, "push-toggle")
 
     # 7. Logging out leaves nothing of hers on the device.
