@@ -57,7 +57,7 @@ def test_pwa_offline(city, open_page, live_server, shoot, settings, phone):
     assert manifest["name"] == "e-Surat" and manifest["display"] == "standalone"
     state = page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.active.state)")
     assert state in ("activating", "activated")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
 
     # 2. Online, the Kadis opens her inbox, her action list, a letter, its dispose screen and
     # the secret letter: what may be kept is kept.
@@ -121,3 +121,44 @@ def test_pwa_offline(city, open_page, live_server, shoot, settings, phone):
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.wait_for_function("""() => caches.keys().then((names) =>
                                !names.includes('esurat-lists') && !names.includes('esurat-letters'))""")
+
+
+def test_pwa_offline_paraf(city, open_page, live_server, shoot):
+    """The Kabid gives two paraf on a phone with the network cut; on reconnect the first goes,
+    and the second, whose draft was edited meanwhile, is refused with the reason shown."""
+    from django.db.models import F
+
+    from esurat.letters import actions
+    from esurat.letters.access import Action, seat_for_action
+    from esurat.letters.models import Letter
+
+    url = live_server.url
+    drafter = city.users["staf.aptika"]
+    drafts = []
+    for subject in ("Undangan rapat koordinasi SPBE", "Laporan pemeliharaan jaringan"):
+        letter = draft_nota_dinas(city, subject=subject)
+        drafts.append(actions.do_submit(letter=letter, user=drafter,
+                                        seat=seat_for_action(drafter, letter, Action.SUBMIT)))  # fmt: skip
+    page = open_page(phone=True)
+    login(page, url, "kabid.aptika")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    for letter in drafts:
+        page.goto(f"{url}/letters/{letter.code}/review/")
+    page.context.set_offline(True)
+    for letter in drafts:
+        page.goto(f"{url}/letters/{letter.code}/review/")
+        page.get_by_role("button", name=t("Approve (paraf)")).click()
+        page.locator("#pwa-queued").wait_for()
+    assert set(Letter.objects.values_list("state", flat=True)) == {Letter.State.IN_REVIEW}
+    shoot(page, "paraf-queued")
+    Letter.objects.filter(pk=drafts[1].pk).update(version=F("version") + 1)  # edited meanwhile
+    page.context.set_offline(False)
+    page.locator("#pwa-status .alert-danger").wait_for(timeout=15000)
+    assert page.locator("#pwa-status .alert-success").count() == 1
+    assert t("The draft changed after you read it. Read it again before your paraf.") in (
+        page.locator("#pwa-status .alert-danger").inner_text()
+    )
+    assert Letter.objects.get(pk=drafts[0].pk).state == Letter.State.AWAITING_SIGNATURE
+    assert Letter.objects.get(pk=drafts[1].pk).state == Letter.State.IN_REVIEW
+    shoot(page, "paraf-sent-and-refused")

@@ -61,3 +61,15 @@ def test_it_answers_an_outsider_404_without_marks(client, city):
     letter = draft_nota_dinas(city, security="R")
     client.force_login(city.users["staf.pupr"])
     assert client.get(reverse("letters:detail", args=[letter.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_labels_a_queued_action_without_a_secret_subject(client, city):
+    """The label is kept on the device with a queued action: a secret subject stays off it."""
+    secret = letter_to_pupr(city, security="R", subject="Rencana penertiban rahasia")
+    ordinary = letter_to_pupr(city, subject="Undangan rapat biasa")
+    client.force_login(city.users["kadis.pupr"])
+    body = client.get(reverse("dispositions:dispose", args=[secret.code])).content.decode()
+    assert f'data-offline-label="Disposition: {secret.number}"' in body
+    body = client.get(reverse("dispositions:dispose", args=[ordinary.code])).content.decode()
+    assert 'data-offline-label="Disposition: Undangan rapat biasa"' in body
