@@ -186,6 +186,17 @@ POLICY: dict[str, Rule] = {
     "delivery:retry": Rule("clerk", ("POST",)),
     "delivery:on_paper": Rule("clerk", ("POST",)),
     "delivery:notice": CLERK_GET,  # the printed notice of revocation (esurat/delivery/notice.py)
+    # The installable app (esurat/pwa/): its manifest, service worker and offline page name
+    # nobody; Web Push subscriptions are the user's own; queued actions are the letter's own
+    # (access_letter, then the same dispose / review rules as the screens).
+    "pwa:manifest": Rule("public", ("GET",)),
+    "pwa:service_worker": Rule("public", ("GET",)),
+    "pwa:offline": Rule("public", ("GET",)),
+    "pwa:push": LOGIN_GET,
+    "pwa:subscribe": Rule("login", ("POST",)),
+    "pwa:unsubscribe": Rule("login", ("POST",)),
+    "pwa:queued_dispose": letter(Action.VIEW, "POST"),
+    "pwa:queued_review": letter(Action.VIEW, "POST"),
     # Notifications (esurat/notifications/): each person's own; another's code answers 404.
     "notifications:list": LOGIN_GET,
     "notifications:read": Rule("login", ("POST",)),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "esurat.notifications",
     "esurat.api",
     "esurat.onboarding",
+    "esurat.pwa",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,19 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-surat@localhost")
+
+# Web Push (esurat/pwa/): the VAPID key pair signs every push; `manage.py generate_vapid_keys`
+# prints one. Without it Web Push is off, except with DEBUG, where one is made and kept in var/.
+# VAPID_SUBJECT lets a push service reach the operator. The server posts only to the push
+# services named here (https), never to an address a browser made up (SSRF).
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
+)
+PUSH_HTTP_HOSTS: list[str] = []  # hosts allowed over plain http: the tests' loopback server only
+PUSH_TIMEOUT = float(os.environ.get("PUSH_TIMEOUT", "10"))
 
 # Notifications (esurat.notifications; docs/deploy.md). The Telegram bot for the whole
 # installation (a government may set its own in the admin); TELEGRAM_API_URL is the Bot API.

@@ -25,6 +25,7 @@ from esurat.letters.access import access_letter
 from esurat.lib.files import file_response
 from esurat.lib.workdays import default_due_date
 from esurat.organisations.access import seats_of
+from esurat.pwa.caching import keep_off_device
 
 
 def _ip(request) -> str | None:
@@ -81,13 +82,14 @@ def dispose(request, code):
             messages.success(request, _("Prepared for the leader's approval.") if prepared
                              else _("Disposition sent."))  # fmt: skip
             return redirect("letters:detail", code=letter.code)
-    return render(request, "dispositions/dispose.html", {
+    response = render(request, "dispositions/dispose.html", {
         "letter": letter, "form": form, "seat": seat, "seats": seats, "options": options,
         "candidates": candidate_positions(seat, sideways=options.allow_sideways),
         "instructions": list(form.fields["instructions"].queryset),
         "chosen_to": set(request.POST.getlist("to")),
         "chosen_instructions": set(request.POST.getlist("instructions")),
     })  # fmt: skip
+    return keep_off_device(response, letter)  # a secret letter is never kept for offline
 
 
 @login_required

@@ -53,6 +53,7 @@ def sections(client, user) -> dict[str, list[str]]:
     for section, block in re.findall(r'data-entry="([a-z-]+)">(.*?)</li>', body, re.S):
         link = re.search(r'href="([^"]+)"', block).group(1)
         subject = re.search(r'<div class="subject">(.*?)</div>', block).group(1)
+        subject = re.sub(r"<!--/?esurat:secret-->", "", subject)  # the offline copy's marks
         found[section].append(f"{subject} → {link}")
     return found
 

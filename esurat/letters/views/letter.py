@@ -46,6 +46,7 @@ from esurat.letters.views.document import document_context
 from esurat.lib.files import file_response
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
+from esurat.pwa.caching import keep_off_device
 from esurat.signing import ca
 from esurat.signing.providers import get_provider, signer_warning
 
@@ -378,7 +379,8 @@ def detail(request, code):
     actions.do_mark_read(letter=letter, user=request.user, seats=seats, ip_address=_ip(request))
     disposition_actions.do_mark_read(letter=letter, user=request.user, seats=seats,
                                      ip_address=_ip(request))  # fmt: skip
-    return render(request, "letters/detail.html", _detail_context(request, letter))
+    response = render(request, "letters/detail.html", _detail_context(request, letter))
+    return keep_off_device(response, letter)  # a secret letter is never kept for offline
 
 
 @login_required
@@ -457,8 +459,9 @@ def review(request, code):
             return _refused(request, letter, exc, to="letters:review")
         messages.success(request, _("Approved.") if approve else _("Returned to the drafter."))
         return redirect("letters:detail", code=letter.code)
-    return render(request, "letters/review.html", {**_content_context(letter), "form": form,
-                                                   "seat": seat})  # fmt: skip
+    response = render(request, "letters/review.html", {**_content_context(letter), "form": form,
+                                                       "seat": seat})  # fmt: skip
+    return keep_off_device(response, letter)
 
 
 def _content_context(letter: Letter) -> dict:

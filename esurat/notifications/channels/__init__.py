@@ -8,11 +8,13 @@ from esurat.notifications.channels.base import Channel, PermanentFailure, Tempor
 from esurat.notifications.channels.email import EmailChannel
 from esurat.notifications.channels.telegram import TelegramChannel
 from esurat.notifications.channels.webhook import WebhookChannel
+from esurat.pwa.channel import PushChannel
 
 REGISTRY: dict[str, Channel] = {
     "email": EmailChannel(),
     "telegram": TelegramChannel(),
     "webhook": WebhookChannel(),
+    "push": PushChannel(),
 }
 
 __all__ = ["REGISTRY", "Channel", "PermanentFailure", "TemporaryFailure"]
