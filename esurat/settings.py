@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "esurat.delivery",
     "esurat.audit",
     "esurat.search",
+    "esurat.reminders",
     "esurat.api",
 ]
 

@@ -25,6 +25,7 @@ from esurat.letters.access import access_letter
 from esurat.lib.files import file_response
 from esurat.lib.workdays import default_due_date
 from esurat.organisations.access import seats_of
+from esurat.reminders.selectors import waiting_on_disposition
 
 
 def _ip(request) -> str | None:
@@ -145,6 +146,7 @@ def _detail_context(request, disposition, **forms):
         "may_dispose": bool(receiving_seats(user, disposition.letter)),
         "report_form": forms.get("report_form") or FollowUpForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "waiting": waiting_on_disposition(disposition),
     }  # fmt: skip
 
 

@@ -46,6 +46,7 @@ from esurat.letters.views.document import document_context
 from esurat.lib.files import file_response
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
+from esurat.reminders.selectors import waiting_on_letter
 from esurat.signing import ca
 from esurat.signing.providers import get_provider, signer_warning
 
@@ -364,6 +365,7 @@ def _detail_context(request, letter: Letter) -> dict:
         context["may_dispose"] = bool(receiving_seats(request.user, letter))
     if Action.VIEW_RECEIPTS in allowed and delivered:
         context.update(_receipts(letter))
+    context["waiting"] = waiting_on_letter(letter, receipts=Action.VIEW_RECEIPTS in allowed)
     context.update(document_context(request.user, letter))
     return context
 
