@@ -52,9 +52,7 @@ def digest_text(digest: Digest, *, today: datetime.date, zone, link) -> tuple[st
             lines.append(f"  {link(item.path)}")
         hidden = section.count - len(section.items)
         if hidden > 0:
-            lines.append(
-                ngettext("  and %(n)d more", "  and %(n)d more", hidden) % {"n": hidden}
-            )
+            lines.append(ngettext("  and %(n)d more", "  and %(n)d more", hidden) % {"n": hidden})
     return title, "\n".join(lines)
 
 

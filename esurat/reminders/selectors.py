@@ -270,9 +270,9 @@ def _gov_positions(government) -> Q:
 
 def _top(qs, partition, order):
     """The first TOP_ITEMS rows of each partition: one query with ROW_NUMBER()."""
-    return qs.annotate(
-        rank=Window(RowNumber(), partition_by=partition, order_by=order)
-    ).filter(rank__lte=TOP_ITEMS)
+    return qs.annotate(rank=Window(RowNumber(), partition_by=partition, order_by=order)).filter(
+        rank__lte=TOP_ITEMS
+    )
 
 
 def _counts(qs, position_field: str) -> dict[tuple[int, bool], int]:
@@ -467,7 +467,9 @@ def digests(government, today: datetime.date, *, at=None) -> list[Digest]:
             delegate = seat.acting_as == Assignment.Kind.DELEGATE
             for name in DELEGATE_SECTIONS if delegate else SECTIONS:
                 counts = pw.counts.get(name, {})
-                sections[name].count += counts.get(False, 0) + (0 if delegate else counts.get(True, 0))
+                sections[name].count += counts.get(False, 0) + (
+                    0 if delegate else counts.get(True, 0)
+                )
                 sections[name].items += [
                     i for i in pw.items.get(name, []) if not (delegate and i.secret)
                 ]

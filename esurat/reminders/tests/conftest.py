@@ -12,10 +12,10 @@ import zoneinfo
 import pytest
 
 from esurat.dispositions.tests.conftest import (  # noqa: F401  (fixtures)
+    BINA_MARGA,
     KADIS,
     PUPR,
     SDA,
-    BINA_MARGA,
     give,
     instructions,
     pupr,

@@ -1,4 +1,4 @@
-""""Waiting on whom": the letter page and the disposition page name the position holding the
+""" "Waiting on whom": the letter page and the disposition page name the position holding the
 item now, who sits there (acting officials included) and since when."""
 
 from django.urls import reverse
@@ -9,7 +9,7 @@ from esurat.letters.access import Action, seat_for_action
 from esurat.letters.tests.factories import draft_nota_dinas
 from esurat.organisations.models import Assignment
 from esurat.reminders.selectors import Role, waiting_on_disposition, waiting_on_letter
-from esurat.reminders.tests.conftest import BINA_MARGA, KADIS, PUPR, at, give
+from esurat.reminders.tests.conftest import BINA_MARGA, KADIS, at, give
 
 KABID_APTIKA = "Kepala Bidang Aplikasi Informatika"
 KADIS_KOMINFO = "Kepala Dinas Komunikasi dan Informatika"
