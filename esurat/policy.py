@@ -184,6 +184,15 @@ POLICY: dict[str, Rule] = {
     "delivery:retry": Rule("clerk", ("POST",)),
     "delivery:on_paper": Rule("clerk", ("POST",)),
     "delivery:notice": CLERK_GET,  # the printed notice of revocation (esurat/delivery/notice.py)
+    # Notifications (esurat/notifications/): each person's own; another's code answers 404.
+    "notifications:list": LOGIN_GET,
+    "notifications:read": Rule("login", ("POST",)),
+    "notifications:read_all": Rule("login", ("POST",)),
+    "notifications:go": LOGIN_GET,
+    "notifications:settings": LOGIN_FORM,
+    "notifications:telegram_code": Rule("login", ("POST",)),
+    # A one-tap link (signed, expiring): opens its item after login, logs nobody in.
+    "notifications:open": LOGIN_GET,
 }
 
 # Django's admin site guards itself (is_staff + model permissions); its URLs are not listed.

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "esurat.delivery",
     "esurat.audit",
     "esurat.search",
+    "esurat.notifications",
     "esurat.reminders",
     "esurat.api",
 ]
@@ -236,6 +237,15 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-surat@localhost")
+
+# Notifications (esurat.notifications; docs/deploy.md). The Telegram bot for the whole
+# installation (a government may set its own in the admin); TELEGRAM_API_URL is the Bot API.
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "")
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+TELEGRAM_CODE_MINUTES = int(os.environ.get("TELEGRAM_CODE_MINUTES", "15"))
+# One-tap links in e-mails and messages expire after this many days.
+ONE_TAP_MAX_AGE = int(os.environ.get("ONE_TAP_MAX_AGE_DAYS", "7")) * 24 * 3600
 
 # The signing provider behind esurat.signing: `local` (PAdES with the government's own CA, the
 # default), `bsre` (BSrE-certified, through the Pemda's Esign Client Service) or `recorded` (the
