@@ -473,8 +473,9 @@ def digests(government, today: datetime.date, *, at=None) -> list[Digest]:
                 sections[name].items += [
                     i for i in pw.items.get(name, []) if not (delegate and i.secret)
                 ]
-        for section in sections.values():
-            section.items.sort(key=lambda i: i.at, reverse=False)
+        for name, section in sections.items():
+            # Unread letters newest first; what is due or waiting, the oldest first.
+            section.items.sort(key=lambda i: i.at, reverse=name == "unread")
             section.items = section.items[:TOP_ITEMS]
         digest = Digest(user_id, sections)
         if digest.total:
