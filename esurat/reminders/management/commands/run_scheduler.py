@@ -49,7 +49,10 @@ class Command(BaseCommand):
                 self._pass(None)
                 time.sleep(60 - time.time() % 60)
         except KeyboardInterrupt:
-            pass
+            # `make run` signals again on its way out: a second signal must not interrupt the exit.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            self.stdout.write("scheduler: stopped")
 
     def _pass(self, at):
         for run in run_due_jobs(now=at):
