@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 DIGEST_AT = datetime.time(7, 0)
 REMINDERS_AT = datetime.time(7, 0)
 DIGEST_PATH = "/letters/action/"  # the digest's own link: the Needs my action page
-BATCH = 500  # notify() calls per transaction: their tasks are enqueued at each commit
+BATCH = 500  # digests per deliver_digests task; notify() calls per transaction
 
 # The kind of notification each reminder is (esurat.notifications.models.Notification.Kind).
 REMINDER_KINDS = {
@@ -44,29 +44,35 @@ def draft_wait_days(government) -> int:
 
 
 def _batched(rows):
+    """notify() BATCH times a transaction: their tasks are enqueued at each commit."""
     for start in range(0, len(rows), BATCH):
         with transaction.atomic():
             yield from rows[start : start + BATCH]
 
 
 def send_digests(government, cal: Calendar) -> int:
-    """Hand every official's digest for `cal.today` to notify(); nothing for those with nothing
-    to report. Keyed digest:<government>:<user>:<date>: a second run sends nothing new."""
-    from esurat.notifications.dispatch import notify
+    """Build every official's digest for `cal.today` (nothing for those with nothing to report)
+    with its one-tap links, and enqueue them BATCH to a `deliver_digests` task, which hands each
+    to notify() in the worker. Keyed digest:<government>:<user>:<date>: a second run, or a task
+    run twice, sends nothing new. Returns the number of digests."""
     from esurat.notifications.links import one_tap_url
+    from esurat.reminders.tasks import deliver_digests
 
     found = digests(government, cal.today)
-    users = get_user_model().objects.in_bulk([d.user_id for d in found])
-    for digest in _batched(found):
+    users = get_user_model().objects.only("pk", "code").in_bulk([d.user_id for d in found])
+    built = []
+    for digest in found:
         user = users[digest.user_id]
 
         def link(path, user=user):
             return one_tap_url(user=user, path=path, purpose="digest")
 
         title, body = digest_text(digest, today=cal.today, zone=government.zone, link=link)
-        notify(kind="digest", users_or_seats=[user], title=title, body=body, url=DIGEST_PATH,
-               key=f"digest:{government.pk}:{user.pk}:{cal.today}")  # fmt: skip
-    return len(found)
+        built.append({"user": user.pk, "title": title, "body": body, "url": DIGEST_PATH,
+                      "key": f"digest:{government.pk}:{user.pk}:{cal.today}"})  # fmt: skip
+    for start in range(0, len(built), BATCH):
+        deliver_digests.enqueue(built[start : start + BATCH])
+    return len(built)
 
 
 def send_reminders(government, cal: Calendar) -> int:

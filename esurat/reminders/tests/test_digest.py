@@ -128,3 +128,18 @@ def test_it_sends_no_digest_on_a_weekend_or_holiday(work, clock,
     clock.move_to(at(28, 7, 0))
     _run(django_capture_on_commit_callbacks, at(28, 7, 0))
     assert _digest_rows().filter(event__endswith=":2026-12-28").exists()
+
+
+def test_it_sends_each_digest_once_when_its_task_runs_twice(
+    work, clock, django_capture_on_commit_callbacks
+):
+    from esurat.reminders.tasks import deliver_digests
+
+    kadis = work["pupr"].user("kadis.pupr")
+    chunk = [{"user": kadis.pk, "title": "t", "body": "b", "url": "/letters/action/",
+              "key": f"digest:{kadis.government_id}:{kadis.pk}:2026-12-22"}]  # fmt: skip
+    for _ in range(2):  # a worker killed after its notify() calls, and the task run again
+        with django_capture_on_commit_callbacks(execute=True):
+            assert deliver_digests.call(chunk) == 1
+    assert _digest_rows().filter(user=kadis, channel="inapp").count() == 1
+    assert len([m for m in mail.outbox if kadis.email in m.to]) == 1
