@@ -193,6 +193,9 @@ POLICY: dict[str, Rule] = {
     "notifications:telegram_code": Rule("login", ("POST",)),
     # A one-tap link (signed, expiring): opens its item after login, logs nobody in.
     "notifications:open": LOGIN_GET,
+    "api:notification_list": LOGIN_GET,
+    "api:notification_read": Rule("login", ("POST",)),
+    "api:notification_read_all": Rule("login", ("POST",)),
 }
 
 # Django's admin site guards itself (is_staff + model permissions); its URLs are not listed.

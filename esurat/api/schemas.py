@@ -120,6 +120,7 @@ class LetterCountersOut(Schema):
     to_report: int = Field(description="Open dispositions to me, waiting for my follow-up")
     dispositions: int = Field(description="Unread dispositions to me and those to approve")
     action: int = Field(description="Every entry of needs-action: the sum of its five lists")
+    notifications: int = Field(0, description="Unread notifications (the bell)")
 
 
 class MeOut(Schema):

@@ -26,6 +26,7 @@ from esurat.letters.actions import ActionRefused
 from esurat.letters.models import Letter, Participant
 from esurat.lib.files import check_upload, safe_filename
 from esurat.lib.workdays import check_working_day, default_due_date
+from esurat.notifications import events as notices
 from esurat.organisations.models import Position
 
 MAX_FILES = 10
@@ -217,6 +218,9 @@ def do_dispose(
     )
     if not prepared:
         _add_participants(letter, [p.pk for p in targets])
+        notices.dispositions_sent(letter, rows)
+    else:
+        notices.dispositions_prepared(letter, rows)
     _mark_awaiting_disposal(letter.pk, seat.position.pk)
     record_event(
         government=letter.government, actor=_actor(seat, user, ip_address),
@@ -252,6 +256,7 @@ def do_approve(*, disposition: Disposition, seat, user, ip_address=None) -> list
         state=Disposition.State.SENT, sent_by=user, sent_as=seat.acting_as, sent_at=now
     )
     _add_participants(letter, [d.to_position_id for d in rows])
+    notices.dispositions_sent(letter, rows)
     record_event(
         government=letter.government, actor=_actor(seat, user, ip_address),
         action="disposition.approved", letter=letter,
@@ -399,6 +404,7 @@ def do_report_follow_up(
         disposition.state, disposition.done_at = Disposition.State.DONE, now
         disposition.save(update_fields=["state", "done_at", "read_at", "read_by", "read_as"])
         closed = _close_below(disposition, now)
+        notices.follow_up_reported(disposition, follow_up)
         record_event(
             government=letter.government, actor=_actor(seat, user, ip_address),
             action="disposition.reported", letter=letter,

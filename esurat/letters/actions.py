@@ -44,6 +44,7 @@ from esurat.letters.numbering import (
 from esurat.lib.dates import check_not_future
 from esurat.lib.files import check_upload, safe_filename
 from esurat.lib.html import sanitise
+from esurat.notifications import events as notices
 from esurat.organisations.models import Assignment, Position
 from esurat.signing.models import Signature
 from esurat.signing.providers import (
@@ -425,6 +426,10 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     Participant.objects.bulk_create(
         [Participant(letter=letter, position=p, role=r) for p, r in roles], ignore_conflicts=True
     )
+    if reviewers:
+        notices.draft_to_review(letter, reviewers[0])
+    else:
+        notices.draft_to_sign(letter)
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.submitted", letter=letter,
                  data={"round": letter.review_round, "version": letter.version,
@@ -466,13 +471,16 @@ def do_review(
         if following:
             following.state = ReviewStep.State.PENDING
             following.save(update_fields=["state"])
+            notices.draft_to_review(letter, following.position)
         else:
             letter.state = Letter.State.AWAITING_SIGNATURE
+            notices.draft_to_sign(letter)
     else:
         letter.review_steps.filter(
             round=letter.review_round, state=ReviewStep.State.WAITING
         ).update(state=ReviewStep.State.CANCELLED)
         letter.state = Letter.State.RETURNED
+        notices.draft_returned(letter, note=step.note)
     letter.save(update_fields=["state", "updated_at"])
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.approved" if approve else "letter.returned", letter=letter,
@@ -507,6 +515,7 @@ def do_return_by_signatory(*, letter: Letter, seat, user, note: str, ip_address=
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.returned", letter=letter,
                  data={"by": "signatory", "note": note.strip()})  # fmt: skip
+    notices.draft_returned(letter, note=note.strip())
     return letter
 
 
@@ -731,6 +740,7 @@ def _record_signature(letter, *, seat, user, provider, result, main, qualifier, 
     if following is not None:
         following.state = CoSignatory.State.PENDING
         following.save(update_fields=["state"])
+        notices.cosignature_due(letter, following.position)
         if main:
             letter.save(update_fields=["signed_at", "updated_at"])
         return letter
@@ -823,6 +833,7 @@ def _deliver(letter: Letter, *, now) -> None:
     )  # fmt: skip
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save()
+    notices.letter_delivered(letter)
     do_plan_external_delivery(letter, now=now)  # e-mail or paper for recipients outside
 
 

@@ -38,6 +38,7 @@ from esurat.letters.scans import Scan
 from esurat.letters.tasks import read_incoming_scan, read_scan
 from esurat.lib.dates import check_not_future
 from esurat.lib.files import safe_filename
+from esurat.notifications import events as notices
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 from esurat.search.models import LetterText
@@ -375,6 +376,7 @@ def _route(letter, *, user, position: Position, event: str, ip_address, now, not
     )  # fmt: skip
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save(update_fields=["state", "sent_at", "updated_at"])
+    notices.incoming_routed(letter, position)
     record_event(government=letter.government, actor=_actor(user, letter.agency, ip_address),
                  action=event, letter=letter,
                  data={"position": position.title, "position_code": str(position.code),

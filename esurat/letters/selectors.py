@@ -341,14 +341,16 @@ def counters(user) -> dict:
     unread inbox rows, drafts waiting for my paraf, letters waiting for my signature, incoming
     letters waiting for my disposition, delegate-prepared dispositions waiting for my approval
     (one per act of disposing), open dispositions to me to report on; `dispositions` (the
-    Dispositions tab: unread ones to me and those waiting for my approval) and `action` (every
-    entry of the Needs my action page, the sum of its sections)."""
+    Dispositions tab: unread ones to me and those waiting for my approval), `action` (every
+    entry of the Needs my action page, the sum of its sections) and `notifications` (the
+    bell: unread in-app notifications, over the partial index notif_inapp_unread)."""
     from esurat.dispositions.models import Disposition
     from esurat.dispositions.selectors import action_counts, received_filter
+    from esurat.notifications.models import Notification
 
     own, _ = _seat_ids(user)
     keys = ("unread", "to_review", "to_sign", "to_cosign", "unread_dispositions", "to_dispose",
-            "to_approve", "to_report")  # fmt: skip
+            "to_approve", "to_report", "notifications")  # fmt: skip
     values = (
         Government.objects.filter(pk=user.government_id)
         .annotate(
@@ -363,6 +365,9 @@ def counters(user) -> dict:
                 received_filter(user), state=Disposition.State.SENT
             )),
             **action_counts(user),
+            notifications=_count(Notification.objects.filter(
+                user_id=user.pk, channel=Notification.Channel.INAPP, read_at__isnull=True,
+            )),
         )
         .values(*keys)
         .first()

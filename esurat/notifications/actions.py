@@ -110,3 +110,31 @@ def do_link_telegram(*, code: str, chat_id: str, government=None) -> TelegramLin
 def do_unlink_telegram(*, user) -> None:
     """Forget the user's Telegram chat (asked by the user, or the bot was blocked)."""
     TelegramLink.objects.filter(user=user).update(chat_id="", linked_at=None)
+
+
+# The government's outside channels, changed by its administrator in the admin
+# (esurat/notifications/admin.py), each change audited with the secrets masked.
+CHANNEL_FIELDS = ["government", "telegram_bot_token", "telegram_bot_username", "webhook_url",
+                  "webhook_secret", "webhook_allow_private"]  # fmt: skip
+
+
+@transaction.atomic
+def do_save_government_channels(*, channels, user, ip_address=None):
+    """Create or change a government's Telegram bot and WhatsApp gateway settings (the form has
+    checked the gateway's address). Records `notification_channels.created` / `.changed`; the
+    token and the secret are recorded as changed, never their values."""
+    from esurat.audit.actions import save_audited
+
+    save_audited(channels, fields=CHANNEL_FIELDS, kind="notification_channels",
+                 government=channels.government, user=user, ip_address=ip_address,
+                 secret=("telegram_bot_token", "webhook_secret"))  # fmt: skip
+    return channels
+
+
+@transaction.atomic
+def do_delete_government_channels(*, channels, user, ip_address=None) -> None:
+    """Remove a government's outside channels (Telegram and WhatsApp stop). Audited."""
+    from esurat.audit.actions import delete_audited
+
+    delete_audited(channels, kind="notification_channels", government=channels.government,
+                   user=user, ip_address=ip_address)  # fmt: skip

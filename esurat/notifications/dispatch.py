@@ -31,17 +31,20 @@ sending (esurat.notifications.sending). A rolled-back action notifies nobody, an
 10,000 positions costs its signing only one queued task.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from esurat.notifications.channels import REGISTRY
+from esurat.notifications.channels.base import among
 from esurat.notifications.models import (
     ChannelChoice,
     Notification,
@@ -53,7 +56,7 @@ from esurat.organisations.models import Assignment, Government, Position
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 2000
+CHUNK = 10000
 DEFAULT_QUIET = (datetime.time(20, 0), datetime.time(6, 0))
 
 
@@ -82,15 +85,32 @@ def notify(
         "key": key, "letter": getattr(letter, "pk", None),
         "disposition": getattr(disposition, "pk", None),
     }  # fmt: skip
-    from esurat.notifications.tasks import fan_out
+    from esurat.notifications.tasks import fan_out, fan_out_now
 
-    transaction.on_commit(lambda: fan_out.enqueue(event))
+    if _in_worker.get():
+        fan_out_now(event)  # already in the worker, after the commit: no second hop
+    else:
+        transaction.on_commit(lambda: fan_out.enqueue(event))
+
+
+_in_worker = contextvars.ContextVar("notify_in_worker", default=False)
+
+
+@contextlib.contextmanager
+def fanning_out_here():
+    """Inside a worker task that works out an audience itself (tasks.letter_delivered):
+    notify() makes and sends the rows at once instead of queueing another task."""
+    token = _in_worker.set(True)
+    try:
+        yield
+    finally:
+        _in_worker.reset(token)
 
 
 def _audience(users_or_seats) -> tuple[list[int], list[int]]:
     User = get_user_model()
     if isinstance(users_or_seats, QuerySet):
-        ids = list(users_or_seats.order_by().values_list("pk", flat=True))
+        ids = sorted(set(users_or_seats.order_by().values_list("pk", flat=True)))
         return ([], ids) if users_or_seats.model is Position else (ids, [])
     user_ids, position_ids = [], []
     for item in users_or_seats:
@@ -113,14 +133,14 @@ def _people(event) -> dict[int, str]:
     for start in range(0, len(positions), CHUNK):
         chunk = positions[start : start + CHUNK]
         titles = {}
-        for pk, title, holder in Position.objects.filter(pk__in=chunk).values_list(
+        for pk, title, holder in Position.objects.filter(among(Position, "id", chunk)).values_list(
             "pk", "title", "holder_id"
         ):
             titles[pk] = title
             if holder:
                 people[holder] = ""
         current = (
-            Assignment.objects.filter(position_id__in=chunk, starts_at__lte=now)
+            Assignment.objects.filter(among(Assignment, "position", chunk), starts_at__lte=now)
             .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
             .order_by("starts_at", "pk")
         )
@@ -167,19 +187,25 @@ def make_rows(event) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         active = dict(
-            User.objects.filter(pk__in=chunk, is_active=True).values_list("pk", "government_id")
+            User.objects.filter(among(User, "id", chunk), is_active=True).values_list(
+                "pk", "government_id"
+            )
         )
         for gid in set(active.values()) - set(zones):
             found = Government.objects.filter(pk=gid).first() if gid else None
             zones[gid] = found.zone if found else timezone.get_default_timezone()
         chosen = {c.user_id: c.channels() for c in ChannelChoice.objects.filter(
-            user_id__in=chunk, kind=kind)}  # fmt: skip
-        quiet = {s.user_id: s for s in PersonalSettings.objects.filter(user_id__in=chunk)}
+            among(ChannelChoice, "user", chunk), kind=kind)}  # fmt: skip
+        quiet = {
+            s.user_id: s
+            for s in PersonalSettings.objects.filter(among(PersonalSettings, "user", chunk))
+        }
         reach = {name: channel.reachable(list(active)) for name, channel in REGISTRY.items()}
-        rows = []
+        rows = []  # (user, label, channel, state, next_attempt_at, sent_at)
         for user_id, government_id in active.items():
-            rows.append(_row(event, user_id, people[user_id], Notification.Channel.INAPP, now,
-                             state=Notification.State.SENT, sent_at=now))  # fmt: skip
+            label = people[user_id][:250]
+            rows.append((user_id, label, Notification.Channel.INAPP.value,
+                         Notification.State.SENT.value, None, now))  # fmt: skip
             wanted = chosen.get(user_id, default_channels(kind))
             channels = [c for c in sorted(wanted) if c in reach and user_id in reach[c]]
             if not channels:
@@ -190,20 +216,53 @@ def make_rows(event) -> int:
                 start_t, end_t = (own.quiet_from, own.quiet_until) if own else DEFAULT_QUIET
                 if own is None or own.quiet_hours:
                     release = quiet_release(now, zones[government_id], start_t, end_t)
+            state = Notification.State.HELD if release else Notification.State.PENDING
             for channel in channels:
-                state = Notification.State.HELD if release else Notification.State.PENDING
-                rows.append(_row(event, user_id, people[user_id], channel, now, state=state,
-                                 next_attempt_at=release or now))  # fmt: skip
+                rows.append((user_id, label, channel, state.value, release or now, None))
                 outside += 1
-        Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        _insert(event, rows, now)
     return outside
 
 
-def _row(event, user_id, label, channel, now, **fields) -> Notification:
-    return Notification(
-        user_id=user_id, kind=event["kind"], channel=channel, event=event["key"][:150],
-        key=f"{event['key']}:{user_id}:{channel}"[:200], title=event["title"],
-        body=event["body"], url=event["url"], urgent=event["urgent"], secret=event["secret"],
-        acting_label=label[:250], letter_id=event["letter"],
-        disposition_id=event["disposition"], created_at=now, **fields,
-    )  # fmt: skip
+def _insert(event, rows: list[tuple], now) -> None:
+    """Insert the rows, skipping keys that exist (the event made before). On PostgreSQL one
+    INSERT … SELECT FROM unnest(arrays) per 5,000 rows: the varying columns travel as seven
+    arrays instead of 25 parameters a row (10,000 people: ~0.2 s instead of seconds)."""
+    key = event["key"]
+    if connection.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            [Notification(
+                user_id=user_id, kind=event["kind"], channel=channel, event=key[:150],
+                key=_key(key, user_id, channel), title=event["title"], body=event["body"],
+                url=event["url"], urgent=event["urgent"], secret=event["secret"],
+                acting_label=label, letter_id=event["letter"],
+                disposition_id=event["disposition"], state=state, next_attempt_at=due,
+                sent_at=sent, created_at=now,
+            ) for user_id, label, channel, state, due, sent in rows],
+            batch_size=500, ignore_conflicts=True,
+        )  # fmt: skip
+        return
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (code, user_id, kind, channel, event, key, title, body, url, "
+        "urgent, secret, acting_label, letter_id, disposition_id, state, attempts, "
+        "next_attempt_at, claimed_at, last_error, sent_at, read_at, created_at) "
+        "SELECT gen_random_uuid(), t.u, %s, t.c, %s, t.k, %s, %s, %s, %s, %s, t.l, %s, %s, "
+        "t.s, 0, t.n, NULL, '', t.d, NULL, %s FROM unnest(%s::bigint[], %s::text[], "
+        "%s::text[], %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[]) "
+        "AS t(u, l, c, k, s, n, d) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            part = rows[start : start + 5000]
+            cursor.execute(sql, [
+                event["kind"], key[:150], event["title"], event["body"], event["url"],
+                event["urgent"], event["secret"], event["letter"], event["disposition"], now,
+                [r[0] for r in part], [r[1] for r in part], [r[2] for r in part],
+                [_key(key, r[0], r[2]) for r in part], [r[3] for r in part],
+                [r[4] for r in part], [r[5] for r in part],
+            ])  # fmt: skip
+
+
+def _key(event_key: str, user_id: int, channel: str) -> str:
+    return f"{event_key}:{user_id}:{channel}"[:200]

@@ -19,10 +19,28 @@ logger = logging.getLogger(__name__)
 
 @task()
 def fan_out(event: dict) -> int:
+    return fan_out_now(event)
+
+
+def fan_out_now(event: dict) -> int:
     outside = make_rows(event)
     if outside:
         _send(event["key"])
     return outside
+
+
+@task()
+def letter_delivered(letter_pk: int) -> None:
+    """Tell a delivered letter's recipients (events.tell_letter_delivered). The signing only
+    queued this task: reading 10,000 recipients happens here, in the worker."""
+    from esurat.letters.models import Letter
+    from esurat.notifications import events
+    from esurat.notifications.dispatch import fanning_out_here
+
+    letter = Letter.objects.select_related("agency", "kind").filter(pk=letter_pk).first()
+    if letter is not None:
+        with fanning_out_here():
+            events.tell_letter_delivered(letter)
 
 
 @task()

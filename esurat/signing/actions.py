@@ -20,6 +20,7 @@ from esurat.letters.actions import (
     with_required_reviewers,
 )
 from esurat.letters.models import Letter
+from esurat.notifications import events as notices
 from esurat.organisations.access import Seat, seats_of
 
 REASON_MAX = 300
@@ -86,6 +87,7 @@ def do_revoke_letter(*, letter: Letter, seat, user, reason: str, ip_address=None
                  action="letter.revoked", letter=letter,
                  data={"number": letter.number, "reason": reason})  # fmt: skip
     plan_revocation_notices(letter, now=now)
+    notices.letter_revoked(letter)
     return letter
 
 

@@ -12,7 +12,8 @@ def test_it_describes_the_caller_with_seats_and_counters(client, city):
     assert seats == [("Sekretaris Dinas", "", False),
                      ("Kepala Dinas Komunikasi dan Informatika", "delegate", True)]  # fmt: skip
     assert me["counters"] == {"unread": 0, "to_review": 0, "to_sign": 0, "to_dispose": 0,
-                              "to_approve": 0, "to_report": 0, "dispositions": 0, "action": 0}  # fmt: skip
+                              "to_approve": 0, "to_report": 0, "dispositions": 0, "action": 0,
+                              "notifications": 0}  # fmt: skip
     clerk = caller(client, city, "agendaris.kominfo").get("/me").json()
     assert clerk["roles"] == [f"clerk:{city.agencies['Diskominfo'].code}"]
 

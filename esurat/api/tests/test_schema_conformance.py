@@ -414,6 +414,26 @@ def _incoming(a: Api, city):
     a.call(clerk, "delete", f"/incoming/scans/{other}", expect=204)
 
 
+def _notifications(a: Api):
+    """The bell over the API: the list, one read mark (another's is 404), all read."""
+    from esurat.notifications.dispatch import make_rows
+    from esurat.notifications.models import Notification
+
+    # What the commit of a letter's delivery makes (the test's transaction never commits).
+    make_rows({"kind": "inbox_to", "users": [a.city.users["kadis.pupr"].pk], "positions": [],
+               "title": "Surat baru", "body": "", "url": "/letters/inbox/", "urgent": False,
+               "secret": False, "key": "api-test", "letter": None, "disposition": None})  # fmt: skip
+    kadis, other = a.who("kadis.pupr"), a.who("sekda")
+    page = a.call(kadis, "get", "/notifications/", expect=200).json()
+    assert page["unread"] == 1
+    code = page["items"][0]["code"]
+    a.call(other, "post", f"/notifications/{code}/read", expect=404)
+    a.call(kadis, "post", f"/notifications/{code}/read", expect=200)
+    assert Notification.objects.get(code=code).read_at is not None
+    a.call(kadis, "post", "/notifications/read-all", expect=200)
+    assert a.call(kadis, "get", "/me", expect=200).json()["counters"]["notifications"] == 0
+
+
 def _refusals(a: Api):
     """The answers every operation of a kind can give: 401 without credentials, 404 for a code
     nobody may see and for a code that is not a UUID, 403 for a session without its CSRF token."""
@@ -441,6 +461,7 @@ def test_it_answers_every_operation_as_its_schema_says(client, city, schema, set
     _documents(a, city)
     _dispositions(a, city, code)
     _incoming(a, city)
+    _notifications(a)
     _refusals(a)
     a.call(a.who("staf.aptika"), "delete", "/auth/token", expect=204)
 

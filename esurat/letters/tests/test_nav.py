@@ -29,4 +29,5 @@ def test_it_counts_everything_waiting_in_one_query(city, django_assert_num_queri
     with django_assert_num_queries(1):
         result = counters(user)
     assert result == {"unread": 1, "to_review": 0, "to_sign": 0, "to_dispose": 0, "to_approve": 0,
-                      "to_report": 0, "dispositions": 0, "action": 0}  # fmt: skip
+                      "to_report": 0, "dispositions": 0, "action": 0,
+                      "notifications": 0}  # fmt: skip

@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from esurat.notifications.channels.base import Channel, TemporaryFailure
+from esurat.notifications.channels.base import Channel, TemporaryFailure, among
 from esurat.notifications.links import one_tap_url
 
 
@@ -27,7 +27,7 @@ class EmailChannel(Channel):
     def reachable(self, user_ids):
         return set(
             get_user_model()
-            .objects.filter(pk__in=user_ids)
+            .objects.filter(among(get_user_model(), "id", user_ids))
             .exclude(email="")
             .values_list("pk", flat=True)
         )

@@ -17,7 +17,12 @@ import urllib.request
 from django.conf import settings
 from django.db import transaction
 
-from esurat.notifications.channels.base import Channel, PermanentFailure, TemporaryFailure
+from esurat.notifications.channels.base import (
+    Channel,
+    PermanentFailure,
+    TemporaryFailure,
+    among,
+)
 from esurat.notifications.links import one_tap_url
 from esurat.notifications.models import GovernmentChannels, TelegramLink
 
@@ -92,7 +97,7 @@ class TelegramChannel(Channel):
 
     def reachable(self, user_ids):
         return set(
-            TelegramLink.objects.filter(user_id__in=user_ids)
+            TelegramLink.objects.filter(among(TelegramLink, "user", user_ids))
             .exclude(chat_id="")
             .values_list("user_id", flat=True)
         )

@@ -21,7 +21,12 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from esurat.notifications.channels.base import Channel, PermanentFailure, TemporaryFailure
+from esurat.notifications.channels.base import (
+    Channel,
+    PermanentFailure,
+    TemporaryFailure,
+    among,
+)
 from esurat.notifications.links import one_tap_url
 from esurat.notifications.models import GovernmentChannels, PersonalSettings
 
@@ -91,7 +96,7 @@ class WebhookChannel(Channel):
 
     def reachable(self, user_ids):
         return set(
-            PersonalSettings.objects.filter(user_id__in=user_ids)
+            PersonalSettings.objects.filter(among(PersonalSettings, "user", user_ids))
             .exclude(whatsapp="")
             .filter(user__government__channels__webhook_url__gt="")
             .values_list("user_id", flat=True)
