@@ -9,12 +9,13 @@ for the government, timed in two steps —
 1. build: `esurat.reminders.selectors.digests` — every official's four sections (unread letters,
    dispositions due today or overdue, drafts waiting for their paraf or signature, incoming
    letters not disposed), counts and first items, in a fixed number of queries;
-2. build and enqueue: `esurat.reminders.jobs.send_digests` — the same, plus each digest's text
-   with its one-tap links, enqueued 500 to a `deliver_digests` task in the django-tasks-db queue.
+2. build and enqueue: `esurat.reminders.jobs.send_digests` — the same, enqueued 500 digests to a
+   `deliver_digests` task in the django-tasks-db queue (what the scheduler's pass does).
 
-`--worker` then does in this process what `db_worker` does next, for the first task: its 500
-`notify()` calls (each enqueues one `fan_out` task), then those 500 `fan_out`s (the
-notification rows of each official's channels) — the worker's cost per official. The queued
+`--worker` then does in this process what `db_worker` does next, for the first task: each of its
+500 digests' text and one-tap links and `notify()` call (each enqueues one `fan_out` task), then
+those 500 `fan_out`s (the notification rows of each official's channels) — the worker's cost per
+official. The queued
 tasks and the rows they made are deleted at the end unless `--keep`. Wall clock, CPU of this
 process and query counts are printed per run.
 """
@@ -78,13 +79,13 @@ def main() -> None:
         from esurat.notifications.dispatch import make_rows
         from esurat.reminders.tasks import deliver_digests
 
-        chunk = (
+        task_args = (
             DBTaskResult.objects.filter(enqueued_at__gte=started,
                                         task_path__endswith="deliver_digests")
             .order_by("enqueued_at").values_list("args_kwargs", flat=True).first()
-        )["args"][0]  # fmt: skip
+        )["args"]  # fmt: skip
         marker = timezone.now()
-        handed, wall, cpu, n = _timed(lambda: deliver_digests.func(chunk))
+        handed, wall, cpu, n = _timed(lambda: deliver_digests.func(*task_args))
         print(f"worker: deliver_digests of {handed} digests: {wall:6.2f} s wall, {cpu:6.2f} s CPU,"
               f" {n} queries")  # fmt: skip
         events = [

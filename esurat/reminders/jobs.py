@@ -7,7 +7,6 @@ import logging
 import traceback
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -15,7 +14,7 @@ from esurat.organisations.models import Government, Position
 from esurat.reminders.actions import do_claim_job, do_finish_job
 from esurat.reminders.messages import digest_text, reminder_text
 from esurat.reminders.models import DEFAULT_DRAFT_WAIT_DAYS, JobRun, ReminderSettings
-from esurat.reminders.selectors import Calendar, digests, reminders
+from esurat.reminders.selectors import Calendar, Digest, Item, Section, digests, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -51,28 +50,61 @@ def _batched(rows):
 
 
 def send_digests(government, cal: Calendar) -> int:
-    """Build every official's digest for `cal.today` (nothing for those with nothing to report)
-    with its one-tap links, and enqueue them BATCH to a `deliver_digests` task, which hands each
-    to notify() in the worker. Keyed digest:<government>:<user>:<date>: a second run, or a task
-    run twice, sends nothing new. Returns the number of digests."""
-    from esurat.notifications.links import one_tap_url
+    """Decide every official's digest for `cal.today` (nothing for those with nothing to
+    report) and enqueue them BATCH to a `deliver_digests` task, which writes each one's text
+    and one-tap links and hands it to notify() in the worker: the scheduler's pass stays short
+    (bench/digest.py). Keyed digest:<government>:<user>:<date>: a second run, or a task run
+    twice, sends nothing new. Returns the number of digests."""
     from esurat.reminders.tasks import deliver_digests
 
-    found = digests(government, cal.today)
-    users = get_user_model().objects.only("pk", "code").in_bulk([d.user_id for d in found])
-    built = []
-    for digest in found:
-        user = users[digest.user_id]
+    found = [digest_payload(d) for d in digests(government, cal.today)]
+    for start in range(0, len(found), BATCH):
+        deliver_digests.enqueue(government.pk, cal.today.isoformat(), found[start : start + BATCH])
+    return len(found)
 
-        def link(path, user=user):
-            return one_tap_url(user=user, path=path, purpose="digest")
 
-        title, body = digest_text(digest, today=cal.today, zone=government.zone, link=link)
-        built.append({"user": user.pk, "title": title, "body": body, "url": DIGEST_PATH,
-                      "key": f"digest:{government.pk}:{user.pk}:{cal.today}"})  # fmt: skip
-    for start in range(0, len(built), BATCH):
-        deliver_digests.enqueue(built[start : start + BATCH])
-    return len(built)
+def _when(value) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _parse_when(text: str):
+    if not text:
+        return None
+    if "T" in text:
+        return datetime.datetime.fromisoformat(text)
+    return datetime.date.fromisoformat(text)
+
+
+def digest_payload(digest: Digest) -> dict:
+    """A digest as the task's JSON: the user and each section's count and first items."""
+    return {"user": digest.user_id, "sections": {
+        name: [s.count, [[i.kind, i.position_id, i.code, i.path, i.subject, i.secret, _when(i.at)]
+                         for i in s.items]]
+        for name, s in digest.sections.items()
+    }}  # fmt: skip
+
+
+def digest_from_payload(data: dict) -> Digest:
+    sections = {
+        name: Section(count, [Item(k, pos, code, path, subject, secret, _parse_when(at))
+                              for k, pos, code, path, subject, secret, at in items])
+        for name, (count, items) in data["sections"].items()
+    }  # fmt: skip
+    return Digest(data["user"], sections)
+
+
+def deliver(government, day: datetime.date, data: dict, user) -> None:
+    """Write one digest's text with its one-tap links and hand it to notify()."""
+    from esurat.notifications.dispatch import notify
+    from esurat.notifications.links import one_tap_url
+
+    def link(path):
+        return one_tap_url(user=user, path=path, purpose="digest")
+
+    digest = digest_from_payload(data)
+    title, body = digest_text(digest, today=day, zone=government.zone, link=link)
+    notify(kind="digest", users_or_seats=[user], title=title, body=body, url=DIGEST_PATH,
+           key=f"digest:{government.pk}:{user.pk}:{day}")  # fmt: skip
 
 
 def send_reminders(government, cal: Calendar) -> int:

@@ -136,10 +136,10 @@ def test_it_sends_each_digest_once_when_its_task_runs_twice(
     from esurat.reminders.tasks import deliver_digests
 
     kadis = work["pupr"].user("kadis.pupr")
-    chunk = [{"user": kadis.pk, "title": "t", "body": "b", "url": "/letters/action/",
-              "key": f"digest:{kadis.government_id}:{kadis.pk}:2026-12-22"}]  # fmt: skip
+    chunk = [{"user": kadis.pk, "sections": {"unread": [1, []]}}]
+    gov = work["pupr"].city.government
     for _ in range(2):  # a worker killed after its notify() calls, and the task run again
         with django_capture_on_commit_callbacks(execute=True):
-            assert deliver_digests.call(chunk) == 1
+            assert deliver_digests.call(gov.pk, "2026-12-22", chunk) == 1
     assert _digest_rows().filter(user=kadis, channel="inapp").count() == 1
     assert len([m for m in mail.outbox if kadis.email in m.to]) == 1
