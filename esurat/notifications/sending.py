@@ -18,7 +18,6 @@ the Telegram or WhatsApp messages behind it. PermanentFailure: the target is gon
 import datetime
 import logging
 
-from django.db import close_old_connections
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -110,7 +109,6 @@ def send_rows(rows: Q, *, limit: int | None = None) -> dict[str, int]:
         if state == "retry":
             broken.add(channel)
         outcome[state] = outcome.get(state, 0) + 1
-        close_old_connections()
     return outcome
 
 

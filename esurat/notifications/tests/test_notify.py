@@ -105,3 +105,24 @@ def test_it_refuses_an_unknown_kind(city):
     with pytest.raises(ValueError):
         notify(kind="gossip", users_or_seats=[city.users["sekda"]], title="x", body="", url="/",
                key="k")  # fmt: skip
+
+
+def test_it_tells_the_holders_of_a_revoked_letter_and_of_its_correction(
+    city, django_capture_on_commit_callbacks
+):
+    from esurat.signing.actions import do_revoke_letter, do_supersede
+
+    kadis = city.users["kadis.kominfo"]
+    letter = send_through(city, draft_nota_dinas(city))
+    with django_capture_on_commit_callbacks(execute=True):
+        do_revoke_letter(letter=letter, seat=seats_of(kadis)[0], user=kadis, reason="Salah tanggal")
+    (row,) = inapp(city.users["kadis.pupr"], Kind.REVOKED)
+    assert row.title == "Letter revoked: Undangan rapat koordinasi"
+    assert row.body.endswith("Reason: Salah tanggal")
+    assert len(inapp(city.users["sekda"], Kind.REVOKED)) == 1  # the copy (tembusan) too
+    staff = city.users["staf.aptika"]
+    correction = do_supersede(letter=letter, seat=seats_of(staff)[0], user=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        correction = send_through(city, correction)
+    (row,) = inapp(city.users["kadis.pupr"], Kind.CORRECTED)
+    assert row.url == f"/letters/{correction.code}/" and correction.number in row.body
