@@ -48,7 +48,9 @@ def test_notifications(city, open_page, live_server, shoot):
     assert kadis.locator(".notification-unread").count() == 1
     kadis.get_by_role("button", name=t("Mark read")).click()  # htmx: the entry is replaced
     kadis.wait_for_function("document.querySelectorAll('.notification-unread').length === 0")
-    assert kadis.locator("a.bell-btn").get_attribute("aria-label") == "Pemberitahuan, 1 belum dibaca"
+    assert (
+        kadis.locator("a.bell-btn").get_attribute("aria-label") == "Pemberitahuan, 1 belum dibaca"
+    )
     kadis.reload()
     assert kadis.locator("a.bell-btn").get_attribute("aria-label") == t("Notifications")
 

@@ -12,7 +12,7 @@ from esurat.letters.access import Action
 
 @dataclass(frozen=True)
 class Rule:
-    who: str  # "public", "login", "letter", "attachment", "disposition", "clerk", "staff"
+    who: str  # "public", "login", "letter", "attachment", "disposition", "clerk", "staff", "admin"
     methods: tuple[str, ...] = ("GET",)
     action: Action | None = None
 
@@ -22,6 +22,8 @@ LOGIN_GET = Rule("login")
 LOGIN_FORM = Rule("login", ("GET", "POST"))
 CLERK_GET = Rule("clerk")
 CLERK_FORM = Rule("clerk", ("GET", "POST"))
+ADMIN_GET = Rule("admin")  # a government or agency administrator (Role)
+ADMIN_FORM = Rule("admin", ("GET", "POST"))
 
 
 def letter(action: Action, *methods: str) -> Rule:
@@ -196,6 +198,17 @@ POLICY: dict[str, Rule] = {
     "api:notification_list": LOGIN_GET,
     "api:notification_read": Rule("login", ("POST",)),
     "api:notification_read_all": Rule("login", ("POST",)),
+    # Onboarding (esurat/onboarding/): government and agency administrators only
+    # (esurat/onboarding/access.py); the invitation link is checked by its token.
+    "onboarding:overview": ADMIN_GET,
+    "onboarding:agency": ADMIN_FORM,
+    "onboarding:imports": ADMIN_FORM,
+    "onboarding:import_detail": ADMIN_GET,
+    "onboarding:import_progress": ADMIN_GET,
+    "onboarding:import_run": Rule("admin", ("POST",)),
+    "onboarding:template": ADMIN_GET,
+    "onboarding:export": ADMIN_GET,
+    "onboarding:invitation": PUBLIC,
 }
 
 # Django's admin site guards itself (is_staff + model permissions); its URLs are not listed.

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "esurat.notifications",
     "esurat.reminders",
     "esurat.api",
+    "esurat.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "esurat.letters.context_processors.counters",
+                "esurat.onboarding.context_processors.onboarding",
             ],
         },
     },

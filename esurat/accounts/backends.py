@@ -35,5 +35,8 @@ class NipOrUsernameBackend(ModelBackend):
 
 # Built once: each request then only adds its user id (half the ORM cost of building it anew).
 SESSION_USERS = User.objects.select_related("government").annotate(
-    has_clerk_role=Exists(Role.objects.filter(user=OuterRef("pk"), kind=Role.Kind.CLERK))
+    has_clerk_role=Exists(Role.objects.filter(user=OuterRef("pk"), kind=Role.Kind.CLERK)),
+    has_admin_role=Exists(Role.objects.filter(
+        user=OuterRef("pk"), kind__in=[Role.Kind.GOVERNMENT_ADMIN, Role.Kind.AGENCY_ADMIN]
+    )),  # the navigation's Onboarding link (esurat.onboarding.context_processors)
 )

@@ -58,10 +58,11 @@ class PositionQuery(schemas.Schema):
 def position_search(request, filters: Query[PositionQuery]):
     """Positions to address a letter to or to put in the review chain."""
     q = filters.q.strip()
+    # A position an organisation import closed (esurat.onboarding) is no addressee.
     qs = Position.objects.filter(agency__government_id=request.auth.government_id).filter(
         Q(title__icontains=q) | Q(holder__full_name__icontains=q)
         | Q(agency__short_name__icontains=q) | Q(agency__name__icontains=q)
-    )  # fmt: skip
+    ).exclude(import_key__closed_at__isnull=False)  # fmt: skip
     rows = qs.select_related("agency", "holder").order_by("agency__name", "title")
     return [_position_out(p) for p in rows[: filters.limit]]
 

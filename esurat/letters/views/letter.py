@@ -218,10 +218,11 @@ def position_options(request):
     field = "cc" if request.GET.get("field") == "cc" else "to"
     q, rows = (request.GET.get(f"q_{field}") or request.GET.get("q") or "").strip(), []
     if len(q) >= 2:
+        # A position an organisation import closed (esurat.onboarding) is no addressee.
         qs = Position.objects.filter(agency__government_id=request.user.government_id).filter(
             Q(title__icontains=q) | Q(holder__full_name__icontains=q)
             | Q(agency__short_name__icontains=q) | Q(agency__name__icontains=q)
-        )  # fmt: skip
+        ).exclude(import_key__closed_at__isnull=False)  # fmt: skip
         rows = [_position_option(p) for p in qs.select_related("agency", "holder")[:20]]
     return render(request, "letters/_position_options.html", {"rows": rows, "field": field})
 
