@@ -38,11 +38,13 @@ demo run: export SITE_URL := $(SITE_URL)
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-# Serves the demo city on http://$(HOST):$(PORT) with the background worker beside it.
+# Serves the demo city on http://$(HOST):$(PORT) with the background worker and the scheduler
+# (digest, reminders: esurat/reminders) beside it.
 run: demo
-	@echo "e-Surat: http://$(HOST):$(PORT)/, links and QR codes to $(SITE_URL)/  (accounts and password in README.md; Ctrl-C stops server and worker)"
+	@echo "e-Surat: http://$(HOST):$(PORT)/, links and QR codes to $(SITE_URL)/  (accounts and password in README.md; Ctrl-C stops server, worker and scheduler)"
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 worker: venv

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "esurat.audit",
     "esurat.search",
     "esurat.notifications",
+    "esurat.reminders",
     "esurat.api",
     "esurat.onboarding",
     "esurat.pwa",

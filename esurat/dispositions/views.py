@@ -26,6 +26,7 @@ from esurat.lib.files import file_response
 from esurat.lib.workdays import default_due_date
 from esurat.organisations.access import seats_of
 from esurat.pwa.caching import keep_off_device
+from esurat.reminders.selectors import waiting_on_disposition
 
 
 def _ip(request) -> str | None:
@@ -147,6 +148,7 @@ def _detail_context(request, disposition, **forms):
         "may_dispose": bool(receiving_seats(user, disposition.letter)),
         "report_form": forms.get("report_form") or FollowUpForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "waiting": waiting_on_disposition(disposition),
     }  # fmt: skip
 
 

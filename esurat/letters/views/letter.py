@@ -47,6 +47,7 @@ from esurat.lib.files import file_response
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
 from esurat.pwa.caching import keep_off_device
+from esurat.reminders.selectors import waiting_on_letter
 from esurat.signing import ca
 from esurat.signing.providers import get_provider, signer_warning
 
@@ -366,6 +367,7 @@ def _detail_context(request, letter: Letter) -> dict:
         context["may_dispose"] = bool(receiving_seats(request.user, letter))
     if Action.VIEW_RECEIPTS in allowed and delivered:
         context.update(_receipts(letter))
+    context["waiting"] = waiting_on_letter(letter, receipts=Action.VIEW_RECEIPTS in allowed)
     context.update(document_context(request.user, letter))
     return context
 
