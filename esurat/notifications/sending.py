@@ -132,3 +132,16 @@ def next_due(key: str):
         .values_list("next_attempt_at", flat=True)
         .first()
     )
+
+
+def send_due_and_link(limit: int = 1000) -> str:
+    """The minute's work outside the worker: link the Telegram chats that sent the bot their
+    one-time code, then send what is due. Called by `manage.py send_notifications` and by the
+    reminders' scheduler (`make run` starts the scheduler only), so each does both."""
+    from esurat.notifications.channels.telegram import poll_updates
+    from esurat.organisations.models import Government
+
+    linked = sum(poll_updates(government) for government in Government.objects.all())
+    outcome = send_due(limit=limit)
+    summary = ", ".join(f"{state}: {n}" for state, n in sorted(outcome.items())) or "none due"
+    return f"{summary}; Telegram chats linked: {linked}" if linked else summary

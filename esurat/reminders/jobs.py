@@ -162,7 +162,8 @@ def _run(run: JobRun, government, day: datetime.date, send, now) -> JobRun:
 
 
 def resend_due() -> None:
-    """Send the notifications that are due again: retries, and those held by quiet hours."""
-    from esurat.notifications.sending import send_due
+    """Send the notifications that are due again (retries, those held by quiet hours) and link
+    the Telegram chats that sent their code: the minute's work of `send_notifications`."""
+    from esurat.notifications.sending import send_due_and_link
 
-    send_due()
+    send_due_and_link()

@@ -11,16 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from esurat.notifications.channels.telegram import poll_updates
-from esurat.notifications.sending import send_due
-from esurat.organisations.models import Government
-
-
-def run_once(limit: int) -> str:
-    linked = sum(poll_updates(government) for government in Government.objects.all())
-    outcome = send_due(limit=limit)
-    summary = ", ".join(f"{state}: {n}" for state, n in sorted(outcome.items())) or "none due"
-    return f"{summary}; Telegram chats linked: {linked}" if linked else summary
+from esurat.notifications.sending import send_due_and_link
 
 
 class Command(BaseCommand):
@@ -33,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit, loop, **options):
         while True:
-            self.stdout.write(run_once(limit))
+            self.stdout.write(send_due_and_link(limit))
             if not loop:
                 return
             time.sleep(loop)
