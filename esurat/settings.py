@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "esurat.audit",
     "esurat.search",
     "esurat.api",
+    "esurat.reports",
 ]
 
 MIDDLEWARE = [
@@ -79,8 +80,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "esurat.organisations.middleware.GovernmentTimezoneMiddleware",
+    "esurat.reports.middleware.DailyActivityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Note each official's first request of the day for the evaluation (esurat/reports/middleware.py).
+NOTE_DAILY_ACTIVITY = True
 
 ROOT_URLCONF = "esurat.urls"
 WSGI_APPLICATION = "esurat.wsgi.application"
