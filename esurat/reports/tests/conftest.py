@@ -115,7 +115,9 @@ def week(city):
         )  # fmt: skip
 
     # Delivered to the Kadis at 1:00 on the 2nd.
-    dispose(staf, at(2, 5), datetime.date(2026, 11, 4), "done", at(4, 15))  # 4 h; 23:00 local: on time
+    dispose(
+        staf, at(2, 5), datetime.date(2026, 11, 4), "done", at(4, 15)
+    )  # 4 h; 23:00 local: on time
     dispose(kabid_bm, at(2, 11), datetime.date(2026, 11, 3), "done", at(3, 16, 30))  # 10 h; late
     dispose(sekdis, at(2, 1, 30), datetime.date(2026, 11, 5), "read")  # 0.5 h; not done
     dispose(staf, at(2, 6), datetime.date(2026, 11, 4), "withdrawn")  # not counted
