@@ -1,8 +1,12 @@
 """The evaluation figures of a period, for the whole city or a set of agencies (selectors: reads
 only, no access check — the views ask esurat/reports/access.py first).
 
-Every figure is one aggregate query (or, for a percentile on SQLite, a count and two rows: see
-stats.py) bounded by the period's time range; none loads letters into Python. Definitions:
+The figures are sums of the daily rows (DailyFigures, built by rollup.py from the letters,
+dispositions, dispatch book and activity): two queries over at most a year × the agencies, none
+over the letters themselves, so a period costs the same at a thousand letters or a million.
+Medians and p90 are computed from the exact durations the rows keep, with percentile_cont's
+definition (linear interpolation at rank p × (n − 1)), the same on PostgreSQL and SQLite.
+Definitions:
 
 - Copies delivered electronically: inbox rows delivered in the period (by the sending agency)
   plus dispatch-book copies e-mailed; on paper: dispatch-book copies printed (the letter, not
@@ -19,22 +23,16 @@ stats.py) bounded by the period's time range; none loads letters into Python. De
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Max, Q, Sum
 
-from esurat.audit.models import AuditEvent
-from esurat.delivery.models import Dispatch
-from esurat.dispositions.models import Disposition
-from esurat.letters.models import InboxEntry, Letter, Recipient, ReviewStep
 from esurat.lib.workdays import holidays_between, is_working_day
 from esurat.organisations.models import Agency
-from esurat.reports.models import DailyActivity, PageCount, PaperPrices
-from esurat.reports.stats import Seconds, percentiles
+from esurat.reports.models import DailyFigures, PaperPrices
 
-EARLY_MINUTE = 9 * 60  # 09:00 local: the morning habit
 HOUR = 3600.0
 
 
@@ -136,7 +134,7 @@ class Figures:
     early_days: int = 0
     daily: list = field(default_factory=list)  # (day, electronic, paper, active, early)
     paper_saved: Paper = field(default_factory=Paper)
-    activity_by_day: dict = field(default_factory=dict)  # working day → (active, early)
+    built_at: datetime.datetime | None = None  # when the newest daily row was built
 
     @property
     def is_empty(self) -> bool:
@@ -161,12 +159,29 @@ class Figures:
         return 100.0 * self.early_days / self.active_days if self.active_days else None
 
 
+COUNTS = ("letters_sent", "inbox_copies", "email_copies", "paper_copies", "delivered", "read",
+          "disposed", "due", "on_time", "late", "signed", "page_copies", "envelopes",
+          "uncounted", "disposition_sheets")  # fmt: skip
+
+
 def _in(field_name: str, agency_ids) -> Q:
     return Q() if agency_ids is None else Q(**{f"{field_name}__in": agency_ids})
 
 
-def _hours(values):
-    return [None if v is None else v / HOUR for v in values]
+def percentile(values: list, fraction: float) -> float | None:
+    """percentile_cont(fraction) of the values: None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = ordered[min(low + 1, len(ordered) - 1)]
+    return ordered[low] + (high - ordered[low]) * (position - low)
+
+
+def _hours(values: list) -> tuple[float | None, float | None]:
+    return tuple(None if v is None else v / HOUR for v in
+                 (percentile(values, 0.5), percentile(values, 0.9)))  # fmt: skip
 
 
 def prices_for(government) -> PaperPrices:
@@ -177,220 +192,78 @@ def prices_for(government) -> PaperPrices:
 
 
 def compute(government, period: Period, agency_ids=None, *, series=True) -> Figures:
-    """The figures of `period` for the agencies `agency_ids` (None: the whole city)."""
+    """The figures of `period` for the agencies `agency_ids` (None: the whole city), from the
+    daily rows: one query for the sums per day, one for the durations."""
     f = Figures(period=period)
-    lo, hi = period.lo, period.hi
-    sent = Letter.objects.filter(
-        _in("agency_id", agency_ids), government=government, origin=Letter.Origin.DRAFTED,
-        sent_at__gte=lo, sent_at__lt=hi,
+    rows = DailyFigures.objects.filter(
+        _in("agency_id", agency_ids), government=government,
+        day__gte=period.start, day__lte=period.end,
     )  # fmt: skip
-    f.letters_sent = sent.count()
-    inbox = InboxEntry.objects.filter(
-        _in("from_agency_id", agency_ids), delivered_at__gte=lo, delivered_at__lt=hi,
-        from_agency__government=government,
-    )  # fmt: skip
-    book = Dispatch.objects.filter(
-        _in("agency_id", agency_ids), agency__government=government,
-        purpose=Dispatch.Purpose.LETTER, created_at__gte=lo, created_at__lt=hi,
-    )  # fmt: skip
-    copies = book.aggregate(
-        email=Count("pk", filter=Q(method=Dispatch.Method.EMAIL)),
-        paper=Count("pk", filter=Q(method=Dispatch.Method.PRINT)),
-    )
-    f.electronic = inbox.count() + copies["email"]
-    f.paper = copies["paper"]
+    by_day = {
+        r["day"]: r
+        for r in rows.values("day").annotate(
+            built=Max("built_at"), active=Sum("active"), early=Sum("early"),
+            **{name: Sum(name) for name in COUNTS},
+        ).order_by("day")
+    }  # fmt: skip
+    totals = dict.fromkeys(COUNTS, 0)
+    for r in by_day.values():
+        for name in COUNTS:
+            totals[name] += r[name] or 0
+    f.built_at = max((r["built"] for r in by_day.values()), default=None)
+    f.letters_sent, f.delivered, f.read = totals["letters_sent"], totals["delivered"], totals["read"]
+    f.electronic = totals["inbox_copies"] + totals["email_copies"]
+    f.paper = totals["paper_copies"]
+    f.disposed, f.due = totals["disposed"], totals["due"]
+    f.on_time, f.late, f.signed = totals["on_time"], totals["late"], totals["signed"]
+    durations = {"read": [], "dispose": [], "review": [], "signature": []}
+    for kept in rows.exclude(durations={}).values_list("durations", flat=True):
+        for name, values in kept.items():
+            durations[name] += values
+    f.read_p50, f.read_p90 = _hours(durations["read"])
+    f.dispose_p50, f.dispose_p90 = _hours(durations["dispose"])
+    f.review_p50, f.review_p90 = _hours(durations["review"])
+    f.signature_p50, f.signature_p90 = _hours(durations["signature"])
 
-    received = InboxEntry.objects.filter(
-        _in("position__agency_id", agency_ids), position__agency__government=government,
-        delivered_at__gte=lo, delivered_at__lt=hi,
-    )  # fmt: skip
-    f.delivered = received.count()
-    f.read, (f.read_p50, f.read_p90) = _hours_of(received, Seconds("read_at", "delivered_at"))
-
-    delivered_to_giver = InboxEntry.objects.filter(
-        letter=OuterRef("letter_id"), position=OuterRef("from_position_id")
-    ).values("delivered_at")[:1]
-    first = Disposition.objects.filter(
-        _in("from_position__agency_id", agency_ids), from_position__agency__government=government,
-        parent__isnull=True, sent_at__gte=lo, sent_at__lt=hi,
-    ).exclude(state__in=(Disposition.State.PREPARED, Disposition.State.WITHDRAWN))  # fmt: skip
-    f.disposed, (f.dispose_p50, f.dispose_p90) = _hours_of(
-        first, Seconds("sent_at", Subquery(delivered_to_giver))
-    )
-
-    due = Disposition.objects.filter(
-        _in("to_position__agency_id", agency_ids), to_position__agency__government=government,
-        due_date__gte=period.start, due_date__lte=period.end,
-    ).exclude(state__in=(Disposition.State.PREPARED, Disposition.State.WITHDRAWN))  # fmt: skip
-    counts = due.annotate(done_on=TruncDate("done_at", tzinfo=period.zone)).aggregate(
-        due=Count("pk"),
-        on_time=Count("pk", filter=Q(done_on__lte=F("due_date"))),
-        late=Count("pk", filter=Q(done_on__gt=F("due_date"))),
-    )
-    f.due, f.on_time, f.late = counts["due"], counts["on_time"], counts["late"]
-
-    _drafting(f, government, lo, hi, agency_ids)
-    _activity(f, government, period, agency_ids)
-    f.paper_saved = _paper(government, sent, lo, hi, agency_ids)
-    if series:
-        _series(f, inbox, book, period)
-    return f
-
-
-def _hours_of(queryset, expression):
-    n, values = percentiles(queryset, expression)
-    return n, _hours(values)
-
-
-def _drafting(f: Figures, government, lo, hi, agency_ids) -> None:
-    submitted = (
-        AuditEvent.objects.filter(letter=OuterRef("pk"), action="letter.submitted")
-        .order_by("-at")
-        .values("at")[:1]
-    )
-    last_paraf = (
-        ReviewStep.objects.filter(
-            letter=OuterRef("pk"), round=OuterRef("review_round"), state=ReviewStep.State.APPROVED
-        )
-        .order_by("-acted_at")
-        .values("acted_at")[:1]
-    )
-    signed = Letter.objects.filter(
-        _in("agency_id", agency_ids), government=government, origin=Letter.Origin.DRAFTED,
-        signed_at__gte=lo, signed_at__lt=hi,
-    ).annotate(
-        submitted_at=Subquery(submitted),
-        reviewed_at=Coalesce(Subquery(last_paraf), Subquery(submitted)),
-    )  # fmt: skip
-    f.signed, (f.review_p50, f.review_p90) = _hours_of(
-        signed, Seconds("reviewed_at", "submitted_at")
-    )
-    _n, (f.signature_p50, f.signature_p90) = _hours_of(signed, Seconds("signed_at", "reviewed_at"))
-
-
-def _activity(f: Figures, government, period: Period, agency_ids) -> None:
     holidays = holidays_between(government, period.start, period.end)
-    f.working_days = sum(
-        is_working_day(period.start + datetime.timedelta(days=i), holidays)
-        for i in range(period.days)
-    )
-    rows = (
-        DailyActivity.objects.filter(
-            _in("agency_id", agency_ids), government=government, agency__isnull=False,
-            day__gte=period.start, day__lte=period.end,
-        )
-        .values("day")
-        .annotate(n=Count("pk"), early=Count("pk", filter=Q(first_minute__lt=EARLY_MINUTE)))
-        .order_by("day")
-    )  # fmt: skip
-    for row in rows:
-        if is_working_day(row["day"], holidays):
-            f.active_days += row["n"]
-            f.early_days += row["early"]
-            f.activity_by_day[row["day"]] = (row["n"], row["early"])
-
-
-def _count_of(queryset):
-    return Coalesce(
-        Subquery(queryset.order_by().values("letter").annotate(n=Count("pk")).values("n")),
-        Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _paper(government, sent, lo, hi, agency_ids) -> Paper:
-    """Σ over the letters sent of pages × copies, where copies = every addressee line in the
-    system (TO and CC; "everyone in the government" is one copy per agency) + the copies e-mailed
-    from the dispatch book + the file copy no longer printed; envelopes = copies − the file copy.
-    One printed sheet per act of disposing (the lembar disposisi)."""
-    agencies = Agency.objects.filter(government=government).count()
-    lines = Recipient.objects.filter(letter=OuterRef("pk")).exclude(
-        target__in=(Recipient.Target.EXTERNAL, Recipient.Target.GOVERNMENT_ALL)
-    )
-    broadcasts = Recipient.objects.filter(
-        letter=OuterRef("pk"), target=Recipient.Target.GOVERNMENT_ALL
-    )
-    emailed = Dispatch.objects.filter(
-        letter=OuterRef("pk"), purpose=Dispatch.Purpose.LETTER, method=Dispatch.Method.EMAIL
-    )
-    pages = PageCount.objects.filter(letter=OuterRef("pk")).values(
-        n=F("letter_pages") + F("attachment_pages")
-    )[:1]
-    rows = sent.annotate(
-        copies=_count_of(lines) + _count_of(broadcasts) * agencies + _count_of(emailed),
-        pages=Coalesce(Subquery(pages), Value(1), output_field=IntegerField()),
-        counted=Subquery(PageCount.objects.filter(letter=OuterRef("pk")).values("pk")[:1]),
-    ).aggregate(
-        letters=Count("pk"),
-        uncounted=Count("pk", filter=Q(counted__isnull=True)),
-        page_copies=Sum(F("pages") * (F("copies") + 1)),
-        envelopes=Sum("copies"),
-    )
-    batches = (
-        Disposition.objects.filter(
-            _in("from_position__agency_id", agency_ids),
-            from_position__agency__government=government, sent_at__gte=lo, sent_at__lt=hi,
-        )
-        .exclude(state__in=(Disposition.State.PREPARED, Disposition.State.WITHDRAWN))
-        .aggregate(n=Count("batch", distinct=True))["n"]
-    )  # fmt: skip
-    return Paper(
-        letters=rows["letters"], uncounted=rows["uncounted"],
-        page_copies=rows["page_copies"] or 0, envelopes=rows["envelopes"] or 0,
-        disposition_sheets=batches, prices=prices_for(government),
-    )  # fmt: skip
-
-
-def _series(f: Figures, inbox, book, period: Period) -> None:
-    by_day = {}
-    for row in (
-        inbox.annotate(day=TruncDate("delivered_at", tzinfo=period.zone))
-        .values("day").annotate(n=Count("pk")).order_by()
-    ):  # fmt: skip
-        by_day.setdefault(row["day"], [0, 0])[0] += row["n"]
-    for row in (
-        book.annotate(day=TruncDate("created_at", tzinfo=period.zone))
-        .values("day", "method").annotate(n=Count("pk")).order_by()
-    ):  # fmt: skip
-        slot = 0 if row["method"] == Dispatch.Method.EMAIL else 1
-        by_day.setdefault(row["day"], [0, 0])[slot] += row["n"]
     for i in range(period.days):
         day = period.start + datetime.timedelta(days=i)
-        electronic, paper = by_day.get(day, (0, 0))
-        active, early = f.activity_by_day.get(day, (None, None))
-        f.daily.append((day, electronic, paper, active, early))
+        r = by_day.get(day)
+        working = is_working_day(day, holidays)
+        f.working_days += working
+        active = early = None
+        if working and r and r["active"]:
+            active, early = r["active"], r["early"]
+            f.active_days += active
+            f.early_days += early
+        if series:
+            electronic = (r["inbox_copies"] + r["email_copies"]) if r else 0
+            f.daily.append((day, electronic, r["paper_copies"] if r else 0, active, early))
+    f.paper_saved = Paper(
+        letters=f.letters_sent, uncounted=totals["uncounted"],
+        page_copies=totals["page_copies"], envelopes=totals["envelopes"],
+        disposition_sheets=totals["disposition_sheets"], prices=prices_for(government),
+    )  # fmt: skip
+    return f
 
 
 def ranking(government, period: Period, agency_ids=None) -> list[dict]:
     """Each agency's share of copies sent electronically and of dispositions done on time in the
-    period, best first (three grouped queries)."""
-    lo, hi = period.lo, period.hi
+    period, best first (one grouped query over the daily rows)."""
     agencies = Agency.objects.filter(_in("pk", agency_ids), government=government)
     rows = {a.pk: {"agency": a, "electronic": 0, "paper": 0, "due": 0, "on_time": 0}
             for a in agencies.only("pk", "short_name", "name")}  # fmt: skip
-    for row in (
-        InboxEntry.objects.filter(from_agency__in=rows, delivered_at__gte=lo, delivered_at__lt=hi)
-        .values("from_agency_id").annotate(n=Count("pk")).order_by()
-    ):  # fmt: skip
-        rows[row["from_agency_id"]]["electronic"] += row["n"]
-    for row in (
-        Dispatch.objects.filter(agency__in=rows, purpose=Dispatch.Purpose.LETTER,
-                                created_at__gte=lo, created_at__lt=hi)
-        .values("agency_id", "method").annotate(n=Count("pk")).order_by()
-    ):  # fmt: skip
-        slot = "electronic" if row["method"] == Dispatch.Method.EMAIL else "paper"
-        rows[row["agency_id"]][slot] += row["n"]
-    for row in (
-        Disposition.objects.filter(to_position__agency__in=rows, due_date__gte=period.start,
-                                   due_date__lte=period.end)
-        .exclude(state__in=(Disposition.State.PREPARED, Disposition.State.WITHDRAWN))
-        .annotate(done_on=TruncDate("done_at", tzinfo=period.zone))
-        .values("to_position__agency_id")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(done_on__lte=F("due_date"))))
+    sums = (
+        DailyFigures.objects.filter(agency__in=rows, day__gte=period.start, day__lte=period.end)
+        .values("agency_id")
+        .annotate(inbox=Sum("inbox_copies"), email=Sum("email_copies"),
+                  paper=Sum("paper_copies"), due=Sum("due"), on_time=Sum("on_time"))
         .order_by()
-    ):  # fmt: skip
-        agency = rows[row["to_position__agency_id"]]
-        agency["due"], agency["on_time"] = row["due"], row["on_time"]
+    )  # fmt: skip
+    for r in sums:
+        row = rows[r["agency_id"]]
+        row["electronic"] = r["inbox"] + r["email"]
+        row["paper"], row["due"], row["on_time"] = r["paper"], r["due"], r["on_time"]
     out = []
     for row in rows.values():
         total = row["electronic"] + row["paper"]

@@ -89,3 +89,48 @@ class PageCount(models.Model):
     @property
     def pages(self) -> int:
         return self.letter_pages + self.attachment_pages
+
+
+class DailyFigures(models.Model):
+    """One agency's evaluation figures of one local day: what the dashboard sums over a period
+    (esurat/reports/rollup.py builds the rows, figures.py reads them).
+
+    Each count belongs to the agency the figure is about: letters, copies and pages to the
+    sending agency on the day sent; deliveries and reads to the receiving agency on the day
+    delivered; first dispositions and their sheets to the giver's agency on the day sent;
+    dispositions due to the receiver's agency on the due day; signatures to the letter's agency
+    on the day signed; activity to the official's agency. `durations` keeps the seconds each
+    duration took (read, dispose, review, signature), so medians and p90 over any period are
+    exact. Rebuilt for a span of recent days by `manage.py rollup_figures` (idempotent).
+    """
+
+    government = models.ForeignKey(
+        "organisations.Government", on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    letters_sent = models.PositiveIntegerField(default=0)
+    inbox_copies = models.PositiveIntegerField(default=0)
+    email_copies = models.PositiveIntegerField(default=0)
+    paper_copies = models.PositiveIntegerField(default=0)
+    delivered = models.PositiveIntegerField(default=0)
+    read = models.PositiveIntegerField(default=0)
+    disposed = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    signed = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+    early = models.PositiveIntegerField(default=0)
+    page_copies = models.PositiveIntegerField(default=0)
+    envelopes = models.PositiveIntegerField(default=0)
+    uncounted = models.PositiveIntegerField(default=0)
+    disposition_sheets = models.PositiveIntegerField(default=0)
+    durations = models.JSONField(default=dict)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["government", "day"], name="figures_by_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="figures_once_a_day"),
+        ]

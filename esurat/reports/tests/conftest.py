@@ -25,6 +25,7 @@ from esurat.organisations.models import Holiday
 from esurat.reports.actions import do_note_activity
 from esurat.reports.figures import Period
 from esurat.reports.models import PageCount, PaperPrices
+from esurat.reports.rollup import build
 
 UTC = datetime.UTC
 
@@ -35,6 +36,11 @@ def at(day, hour, minute=0):
 
 @pytest.fixture
 def week(city):
+    return build_week(city)
+
+
+def build_week(city) -> Period:
+    """Write the week (also used by the browser journey, e2e/test_evaluation.py)."""
     gov = city.government
     kominfo, pupr = city.agencies["Diskominfo"], city.agencies["Dinas PUPR"]
     kind = LetterKind.objects.get(code="nota-dinas")
@@ -133,6 +139,8 @@ def week(city):
 
     PaperPrices.objects.create(government=gov, per_sheet=100, toner_per_page=200,
                                per_envelope=1000, sheets_per_ream=500)  # fmt: skip
+    # The daily rows of a span wider than the week: the period's bounds choose the days.
+    build(gov, datetime.date(2026, 10, 26), datetime.date(2026, 11, 15))
     return Period(datetime.date(2026, 11, 2), datetime.date(2026, 11, 6), gov.zone)
 
 
