@@ -1,6 +1,8 @@
 """The evaluation dashboard, its exports, the city's paper prices and the printable registry
 books. Who may see what: esurat/reports/access.py (404 for everyone else)."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -14,6 +16,7 @@ from esurat.reports.books import book
 from esurat.reports.evaluation import evaluation, periods_from
 from esurat.reports.figures import Period, default_period, prices_for
 from esurat.reports.forms import BookForm, PaperPricesForm, PeriodForm
+from esurat.reports.rollout import went_live_on
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,6 +41,7 @@ def dashboard(request):
     scope, agency, form, ev = _evaluation(request)
     return render(request, "reports/dashboard.html", {
         **ev, "form": form, "scope": scope, "agency": agency, "agencies": scope.agencies(),
+        "go_live": _around_go_live(agency),
         "query": request.GET.urlencode(),
         "may_set_prices": scope.city and _is_government_admin(request.user),
     })  # fmt: skip
@@ -57,6 +61,17 @@ def dashboard_pdf(request):
     scope, agency, _form, ev = _evaluation(request)
     pdf = exports.evaluation_pdf(ev, scope.government, agency)
     return _file(pdf, "application/pdf", f"evaluasi-{ev['main'].period.start}.pdf")
+
+
+def _around_go_live(agency) -> dict | None:
+    """The 30 days before and from the agency's go-live, to compare (None when not known)."""
+    live_on = went_live_on(agency) if agency else None
+    if live_on is None:
+        return None
+    month = datetime.timedelta(days=29)
+    return {"on": live_on, "start": live_on, "end": live_on + month,
+            "compare_start": live_on - month - datetime.timedelta(days=1),
+            "compare_end": live_on - datetime.timedelta(days=1)}  # fmt: skip
 
 
 def _is_government_admin(user) -> bool:

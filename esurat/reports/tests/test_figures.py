@@ -74,3 +74,18 @@ def test_it_finds_nothing_in_an_empty_period(city, week):
     f = compute(city.government, empty)
     assert f.is_empty
     assert f.read_p50 is None and f.electronic_share is None and f.paper_saved.sheets == 0
+
+
+def test_it_rebuilds_the_daily_rows_to_the_same_figures(city, week):
+    from django.core.management import call_command
+
+    from esurat.reports.models import DailyFigures
+    from esurat.reports.rollup import build
+
+    before = compute(city.government, week)
+    count = DailyFigures.objects.count()
+    build(city.government, week.start, week.end)  # again: replaced, not added
+    call_command("rollup_figures")  # the last days (today's), nothing in the week
+    assert DailyFigures.objects.count() == count
+    after = compute(city.government, week)
+    assert (after.read_p90, after.paper_saved.sheets) == (before.read_p90, before.paper_saved.sheets)
