@@ -23,7 +23,9 @@ def test_the_sekda_reads_the_evaluation_on_desktop_and_phone(city, open_page, li
     phone = open_page(phone=True, session_of=page)
     phone.set_default_timeout(60000)
     phone.goto(page.url)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(phone, "evaluation-phone")
+    wide = phone.evaluate("""[...document.querySelectorAll('body *')].filter(
+        e => e.getBoundingClientRect().right > 360.5).map(e => e.tagName + '.' + e.className)""")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360, wide
     box = phone.get_by_role("img", name=t("Copies sent per day")).bounding_box()
     assert box["width"] >= 300  # the chart takes the phone's width: its 10-px text stays legible
-    shoot(phone, "evaluation-phone")

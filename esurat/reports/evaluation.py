@@ -63,8 +63,14 @@ def evaluation(scope, agency, main: Period, other: Period) -> dict:
         for pk, stage in stages.items():
             if ids is None or pk in ids:
                 groups.setdefault(stage, []).append(pk)
+        every = sum(len(ids_) for ids_ in groups.values())
+
+        def of(stage):  # a group of every agency has the whole scope's figures: not summed twice
+            ids_ = groups[stage]
+            return figures if len(ids_) == every else compute(government, main, ids_, series=False)
+
         ev["groups"] = [
-            (label, len(groups[stage]), compute(government, main, groups[stage], series=False))
+            (label, len(groups[stage]), of(stage))
             for stage, label in ((rollout.TRIAL, _("Trial agencies")),
                                  (rollout.LIVE, _("Live agencies")))
             if groups.get(stage)

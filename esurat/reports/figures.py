@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Max, Q, Sum
 
 from esurat.lib.workdays import holidays_between, is_working_day
@@ -168,20 +169,48 @@ def _in(field_name: str, agency_ids) -> Q:
     return Q() if agency_ids is None else Q(**{f"{field_name}__in": agency_ids})
 
 
-def percentile(values: list, fraction: float) -> float | None:
-    """percentile_cont(fraction) of the values: None when there are none."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    low = math.floor(position)
-    high = ordered[min(low + 1, len(ordered) - 1)]
-    return ordered[low] + (high - ordered[low]) * (position - low)
+MEASURES = ("read", "dispose", "review", "signature")
 
 
-def _hours(values: list) -> tuple[float | None, float | None]:
-    return tuple(None if v is None else v / HOUR for v in
-                 (percentile(values, 0.5), percentile(values, 0.9)))  # fmt: skip
+def duration_percentiles(rows) -> dict[str, tuple[float | None, float | None]]:
+    """The median and p90 (hours) of each duration kept by the daily `rows`, computed in the
+    database over the rows' JSON arrays: percentile_cont on PostgreSQL; on SQLite, which has
+    none, the same definition (linear interpolation at rank p × (n − 1)) from at most two
+    values of the ordered array elements."""
+    sql, params = rows.values("durations").query.sql_with_params()
+    out = dict.fromkeys(MEASURES, (None, None))
+    with connections[rows.db].cursor() as cursor:
+        if connections[rows.db].vendor == "postgresql":
+            cursor.execute(
+                "SELECT d.key, percentile_cont(0.5) WITHIN GROUP (ORDER BY e.value::float),"
+                " percentile_cont(0.9) WITHIN GROUP (ORDER BY e.value::float)"
+                f" FROM ({sql}) f, jsonb_each(f.durations) d,"
+                " jsonb_array_elements_text(d.value) e GROUP BY d.key",
+                params,
+            )
+            for key, p50, p90 in cursor.fetchall():
+                out[key] = (p50 / HOUR, p90 / HOUR)
+            return out
+        cursor.execute(
+            f"SELECT d.key, SUM(json_array_length(d.value)) FROM ({sql}) f,"
+            " json_each(f.durations) d GROUP BY d.key",
+            params,
+        )
+        for key, n in cursor.fetchall():
+            values = []
+            for fraction in (0.5, 0.9):
+                position = fraction * (n - 1)
+                low = math.floor(position)
+                cursor.execute(
+                    f"SELECT CAST(e.value AS REAL) FROM ({sql}) f, json_each(f.durations, %s) e"
+                    " ORDER BY 1 LIMIT 2 OFFSET %s",
+                    (*params, f"$.{key}", low),
+                )
+                pair = [r[0] for r in cursor.fetchall()]
+                high = pair[1] if len(pair) > 1 else pair[0]
+                values.append((pair[0] + (high - pair[0]) * (position - low)) / HOUR)
+            out[key] = tuple(values)
+    return out
 
 
 def prices_for(government) -> PaperPrices:
@@ -216,14 +245,11 @@ def compute(government, period: Period, agency_ids=None, *, series=True) -> Figu
     f.paper = totals["paper_copies"]
     f.disposed, f.due = totals["disposed"], totals["due"]
     f.on_time, f.late, f.signed = totals["on_time"], totals["late"], totals["signed"]
-    durations = {"read": [], "dispose": [], "review": [], "signature": []}
-    for kept in rows.exclude(durations={}).values_list("durations", flat=True):
-        for name, values in kept.items():
-            durations[name] += values
-    f.read_p50, f.read_p90 = _hours(durations["read"])
-    f.dispose_p50, f.dispose_p90 = _hours(durations["dispose"])
-    f.review_p50, f.review_p90 = _hours(durations["review"])
-    f.signature_p50, f.signature_p90 = _hours(durations["signature"])
+    hours = duration_percentiles(rows)
+    f.read_p50, f.read_p90 = hours["read"]
+    f.dispose_p50, f.dispose_p90 = hours["dispose"]
+    f.review_p50, f.review_p90 = hours["review"]
+    f.signature_p50, f.signature_p90 = hours["signature"]
 
     holidays = holidays_between(government, period.start, period.end)
     for i in range(period.days):
