@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from esurat.lib.workdays import holidays_between, is_working_day
 from esurat.organisations.models import Agency
-from esurat.reports.models import DailyFigures, PaperPrices
+from esurat.reports.models import DailyFigures, DurationSample, PaperPrices
+from esurat.reports.stats import PercentileCont
 
 HOUR = 3600.0
 
@@ -172,44 +173,27 @@ def _in(field_name: str, agency_ids) -> Q:
 MEASURES = ("read", "dispose", "review", "signature")
 
 
-def duration_percentiles(rows) -> dict[str, tuple[float | None, float | None]]:
-    """The median and p90 (hours) of each duration kept by the daily `rows`, computed in the
-    database over the rows' JSON arrays: percentile_cont on PostgreSQL; on SQLite, which has
-    none, the same definition (linear interpolation at rank p × (n − 1)) from at most two
-    values of the ordered array elements."""
-    sql, params = rows.values("durations").query.sql_with_params()
+def duration_percentiles(samples) -> dict[str, tuple[float | None, float | None]]:
+    """The median and p90 (hours) of each measure of the DurationSample rows `samples`:
+    percentile_cont on PostgreSQL; on SQLite, which has none, the same definition (linear
+    interpolation at rank p × (n − 1)) from at most two rows of the ordered samples."""
     out = dict.fromkeys(MEASURES, (None, None))
-    with connections[rows.db].cursor() as cursor:
-        if connections[rows.db].vendor == "postgresql":
-            cursor.execute(
-                "SELECT d.key, percentile_cont(0.5) WITHIN GROUP (ORDER BY e.value::float),"
-                " percentile_cont(0.9) WITHIN GROUP (ORDER BY e.value::float)"
-                f" FROM ({sql}) f, jsonb_each(f.durations) d,"
-                " jsonb_array_elements_text(d.value) e GROUP BY d.key",
-                params,
-            )
-            for key, p50, p90 in cursor.fetchall():
-                out[key] = (p50 / HOUR, p90 / HOUR)
-            return out
-        cursor.execute(
-            f"SELECT d.key, SUM(json_array_length(d.value)) FROM ({sql}) f,"
-            " json_each(f.durations) d GROUP BY d.key",
-            params,
-        )
-        for key, n in cursor.fetchall():
-            values = []
-            for fraction in (0.5, 0.9):
-                position = fraction * (n - 1)
-                low = math.floor(position)
-                cursor.execute(
-                    f"SELECT CAST(e.value AS REAL) FROM ({sql}) f, json_each(f.durations, %s) e"
-                    " ORDER BY 1 LIMIT 2 OFFSET %s",
-                    (*params, f"$.{key}", low),
-                )
-                pair = [r[0] for r in cursor.fetchall()]
-                high = pair[1] if len(pair) > 1 else pair[0]
-                values.append((pair[0] + (high - pair[0]) * (position - low)) / HOUR)
-            out[key] = tuple(values)
+    by_measure = samples.values("measure").order_by()
+    if connections[samples.db].vendor == "postgresql":
+        for r in by_measure.annotate(p50=PercentileCont("seconds", 0.5),
+                                     p90=PercentileCont("seconds", 0.9)):  # fmt: skip
+            out[r["measure"]] = (r["p50"] / HOUR, r["p90"] / HOUR)
+        return out
+    for r in by_measure.annotate(n=Count("pk")):
+        ordered = samples.filter(measure=r["measure"]).order_by("seconds")
+        values = []
+        for fraction in (0.5, 0.9):
+            position = fraction * (r["n"] - 1)
+            low = math.floor(position)
+            pair = list(ordered.values_list("seconds", flat=True)[low : low + 2])
+            high = pair[1] if len(pair) > 1 else pair[0]
+            values.append((pair[0] + (high - pair[0]) * (position - low)) / HOUR)
+        out[r["measure"]] = tuple(values)
     return out
 
 
@@ -245,7 +229,10 @@ def compute(government, period: Period, agency_ids=None, *, series=True) -> Figu
     f.paper = totals["paper_copies"]
     f.disposed, f.due = totals["disposed"], totals["due"]
     f.on_time, f.late, f.signed = totals["on_time"], totals["late"], totals["signed"]
-    hours = duration_percentiles(rows)
+    hours = duration_percentiles(DurationSample.objects.filter(
+        _in("agency_id", agency_ids), government=government,
+        day__gte=period.start, day__lte=period.end,
+    ))  # fmt: skip
     f.read_p50, f.read_p90 = hours["read"]
     f.dispose_p50, f.dispose_p90 = hours["dispose"]
     f.review_p50, f.review_p90 = hours["review"]

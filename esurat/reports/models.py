@@ -99,9 +99,9 @@ class DailyFigures(models.Model):
     sending agency on the day sent; deliveries and reads to the receiving agency on the day
     delivered; first dispositions and their sheets to the giver's agency on the day sent;
     dispositions due to the receiver's agency on the due day; signatures to the letter's agency
-    on the day signed; activity to the official's agency. `durations` keeps the seconds each
-    duration took (read, dispose, review, signature), so medians and p90 over any period are
-    exact. Rebuilt for a span of recent days by `manage.py rollup_figures` (idempotent).
+    on the day signed; activity to the official's agency. The durations behind the medians and
+    p90 are kept one by one in DurationSample, so they are exact over any period. Rebuilt for a
+    span of recent days by `manage.py rollup_figures` (idempotent).
     """
 
     government = models.ForeignKey(
@@ -126,11 +126,36 @@ class DailyFigures(models.Model):
     envelopes = models.PositiveIntegerField(default=0)
     uncounted = models.PositiveIntegerField(default=0)
     disposition_sheets = models.PositiveIntegerField(default=0)
-    durations = models.JSONField(default=dict)
     built_at = models.DateTimeField()
 
     class Meta:
         indexes = [models.Index(fields=["government", "day"], name="figures_by_day")]
         constraints = [
             models.UniqueConstraint(fields=["agency", "day"], name="figures_once_a_day"),
+        ]
+
+
+class DurationSample(models.Model):
+    """One duration behind the dashboard's medians and p90, filed under the agency and local day
+    its DailyFigures row counts it: a read (delivery to first read), a first disposition
+    (delivery to disposition), a draft's review or its wait for the signature. Rebuilt with the
+    daily rows (rollup.py)."""
+
+    class Measure(models.TextChoices):
+        READ = "read", _("Delivery to first read")
+        DISPOSE = "dispose", _("Delivery to disposition")
+        REVIEW = "review", _("Time in review")
+        SIGNATURE = "signature", _("Time to signature")
+
+    government = models.ForeignKey(
+        "organisations.Government", on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    measure = models.CharField(max_length=10, choices=Measure.choices)
+    seconds = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["government", "measure", "day", "seconds"], name="duration_by_day")
         ]

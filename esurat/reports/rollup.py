@@ -22,7 +22,7 @@ from esurat.delivery.models import Dispatch
 from esurat.dispositions.models import Disposition
 from esurat.letters.models import InboxEntry, Letter, Recipient, ReviewStep
 from esurat.organisations.models import Agency
-from esurat.reports.models import DailyActivity, DailyFigures, PageCount
+from esurat.reports.models import DailyActivity, DailyFigures, DurationSample, PageCount
 from esurat.reports.stats import Seconds
 
 REBUILD_DAYS = 14
@@ -146,12 +146,19 @@ def build(government, start: datetime.date, end: datetime.date) -> int:
     _paper(government, sent, zone, add)
 
     DailyFigures.objects.filter(government=government, day__gte=start, day__lte=end).delete()
+    DurationSample.objects.filter(government=government, day__gte=start, day__lte=end).delete()
     now = timezone.now()
     DailyFigures.objects.bulk_create(
-        [DailyFigures(government=government, agency_id=agency_id, day=day, built_at=now,
-                      durations=dict(samples.get((agency_id, day), {})), **counts)
+        [DailyFigures(government=government, agency_id=agency_id, day=day, built_at=now, **counts)
          for (agency_id, day), counts in rows.items()],
         batch_size=1000,
+    )  # fmt: skip
+    DurationSample.objects.bulk_create(
+        (DurationSample(government=government, agency_id=agency_id, day=day, measure=measure,
+                        seconds=max(seconds, 0))
+         for (agency_id, day), measures in samples.items()
+         for measure, values in measures.items() for seconds in values),
+        batch_size=5000,
     )  # fmt: skip
     return len(rows)
 

@@ -1,6 +1,7 @@
-"""Whole seconds between two timestamps, the same in SQL on PostgreSQL and SQLite."""
+"""Whole seconds between two timestamps (the same in SQL on PostgreSQL and SQLite), and
+PostgreSQL's percentile_cont."""
 
-from django.db.models import FloatField, Func
+from django.db.models import Aggregate, FloatField, Func
 
 
 class Seconds(Func):
@@ -25,3 +26,14 @@ class Seconds(Func):
         else:
             sql = f"(unixepoch({end}) - unixepoch({start}))"
         return sql, (*end_params, *start_params)
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
+
+    function = "percentile_cont"
+    template = "percentile_cont(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
