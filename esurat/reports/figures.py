@@ -224,7 +224,11 @@ def compute(government, period: Period, agency_ids=None, *, series=True) -> Figu
         for name in COUNTS:
             totals[name] += r[name] or 0
     f.built_at = max((r["built"] for r in by_day.values()), default=None)
-    f.letters_sent, f.delivered, f.read = totals["letters_sent"], totals["delivered"], totals["read"]
+    f.letters_sent, f.delivered, f.read = (
+        totals["letters_sent"],
+        totals["delivered"],
+        totals["read"],
+    )
     f.electronic = totals["inbox_copies"] + totals["email_copies"]
     f.paper = totals["paper_copies"]
     f.disposed, f.due = totals["disposed"], totals["due"]

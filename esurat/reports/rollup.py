@@ -94,7 +94,8 @@ def build(government, start: datetime.date, end: datetime.date) -> int:
               .annotate(n=Count("batch", distinct=True)).order_by()):  # fmt: skip
         add(r["from_position__agency_id"], r["day"], disposition_sheets=r["n"])
     first = given.filter(parent__isnull=True).values_list(
-        "from_position__agency_id", _day("sent_at", zone),
+        "from_position__agency_id",
+        _day("sent_at", zone),
         Seconds("sent_at", Subquery(delivered_to_giver)),
     )
     for agency_id, day, seconds in first.iterator(chunk_size=5000):
@@ -116,12 +117,18 @@ def build(government, start: datetime.date, end: datetime.date) -> int:
         add(r["to_position__agency_id"], r["due_date"], due=r["due"], on_time=r["on_time"],
             late=r["late"])  # fmt: skip
 
-    submitted = AuditEvent.objects.filter(
-        letter=OuterRef("pk"), action="letter.submitted"
-    ).order_by("-at").values("at")[:1]
-    last_paraf = ReviewStep.objects.filter(
-        letter=OuterRef("pk"), round=OuterRef("review_round"), state=ReviewStep.State.APPROVED
-    ).order_by("-acted_at").values("acted_at")[:1]
+    submitted = (
+        AuditEvent.objects.filter(letter=OuterRef("pk"), action="letter.submitted")
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    last_paraf = (
+        ReviewStep.objects.filter(
+            letter=OuterRef("pk"), round=OuterRef("review_round"), state=ReviewStep.State.APPROVED
+        )
+        .order_by("-acted_at")
+        .values("acted_at")[:1]
+    )
     signed = Letter.objects.filter(
         government=government, origin=Letter.Origin.DRAFTED, signed_at__gte=lo, signed_at__lt=hi
     ).annotate(submitted_at=Subquery(submitted),

@@ -87,3 +87,11 @@ def test_it_notes_the_first_activity_of_the_day_once(client, city):
     client.get(reverse("letters:inbox"))
     row = DailyActivity.objects.get(user=city.users["staf.aptika"])
     assert row.agency == city.agencies["Diskominfo"] and 0 <= row.first_minute < 1440
+
+
+def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(client, city, week,
+                                                              django_assert_max_num_queries):  # fmt: skip
+    client.force_login(city.users["admin"])
+    client.get(reverse("letters:inbox"))  # the day's activity row is written once, before
+    with django_assert_max_num_queries(26):  # as many with 12 agencies as with 60
+        assert client.get(reverse("reports:dashboard"), WEEK).status_code == 200

@@ -88,4 +88,7 @@ def test_it_rebuilds_the_daily_rows_to_the_same_figures(city, week):
     call_command("rollup_figures")  # the last days (today's), nothing in the week
     assert DailyFigures.objects.count() == count
     after = compute(city.government, week)
-    assert (after.read_p90, after.paper_saved.sheets) == (before.read_p90, before.paper_saved.sheets)
+    assert (after.read_p90, after.paper_saved.sheets) == (
+        before.read_p90,
+        before.paper_saved.sheets,
+    )
