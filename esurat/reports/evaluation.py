@@ -87,7 +87,8 @@ def show(value, fmt: str) -> str:
         return "–"
     if fmt == "int":
         return number_format(value, 0, use_l10n=True, force_grouping=True)
-    return number_format(value, 1, use_l10n=True, force_grouping=True)
+    # number_format cuts a float's digits; the figure is rounded first (66.67 → 66,7, not 66,6).
+    return number_format(round(value, 1), 1, use_l10n=True, force_grouping=True)
 
 
 def table(figures: list) -> list:

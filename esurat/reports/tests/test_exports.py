@@ -95,3 +95,9 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(client, city, week,
     client.get(reverse("letters:inbox"))  # the day's activity row is written once, before
     with django_assert_max_num_queries(26):  # as many with 12 agencies as with 60
         assert client.get(reverse("reports:dashboard"), WEEK).status_code == 200
+
+
+def test_it_rounds_the_figures_it_shows(client, city, week):
+    client.force_login(city.users["sekda"])
+    response = client.get(reverse("reports:dashboard"), WEEK)
+    assert dict(response.context["table"])["Opened e-Surat before 09:00 (%)"][0] == "66.7"
