@@ -118,8 +118,14 @@ def evaluation_pdf(ev, government, agency) -> bytes:
         Position.objects.filter(agency__government=government, title="Sekretaris Daerah")
         .select_related("holder").first()
     )  # fmt: skip
+    from esurat.reports.evaluation import table
+
+    with translation.override("id"):  # the figures as Indonesian writes them: 80,0
+        rows = table(ev["periods"])
+        groups = table([f for _l, _n, f in ev.get("groups", [])])
     return _pdf("reports/evaluation_pdf.html", {
-        **ev, "head": letterhead(agency) if agency else None, "government": government,
+        **ev, "table": rows, "group_table": groups,
+        "head": letterhead(agency) if agency else None, "government": government,
         "place": place_of(government), "today": long_date_id(government.today()),
-        "sekda": sekda.holder if sekda else None, "rows": _rows(ev),
+        "sekda": sekda.holder if sekda else None,
     })  # fmt: skip

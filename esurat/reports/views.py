@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -123,7 +124,9 @@ def book_export(request, fmt):
                       {"form": form, "agency": agency, "agencies": scope.agencies()}, status=400)  # fmt: skip
     data = form.cleaned_data
     period = Period(data["start"], data["end"], scope.government.zone)
-    result = book(data["book"], agency, period, data["kind"])
+    # A printed book is an official document: in Indonesian, whatever the reader's UI language.
+    with translation.override("id" if fmt == "pdf" else translation.get_language()):
+        result = book(data["book"], agency, period, data["kind"])
     name = f"{data['book']}-{agency.short_name}-{period.start}-{period.end}".replace(" ", "_")
     if fmt == "xlsx":
         return _file(exports.book_xlsx(result, agency, period), XLSX, f"{name}.xlsx")
