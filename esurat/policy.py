@@ -12,7 +12,7 @@ from esurat.letters.access import Action
 
 @dataclass(frozen=True)
 class Rule:
-    who: str  # "public", "login", "letter", "attachment", "disposition", "clerk", "staff", "admin"
+    who: str  # "public", "login", "letter", "attachment", "disposition", "clerk", "admin", "report"
     methods: tuple[str, ...] = ("GET",)
     action: Action | None = None
 
@@ -220,6 +220,14 @@ POLICY: dict[str, Rule] = {
     "onboarding:template": ADMIN_GET,
     "onboarding:export": ADMIN_GET,
     "onboarding:invitation": PUBLIC,
+    # The evaluation and the printable books (esurat/reports/access.py): the government admin
+    # and the leadership (city), agency admins (their agency), clerks (their agency's books).
+    "reports:dashboard": Rule("report"),
+    "reports:dashboard_xlsx": Rule("report"),
+    "reports:dashboard_pdf": Rule("report"),
+    "reports:prices": Rule("report", ("GET", "POST")),
+    "reports:books": Rule("report"),
+    "reports:book_export": Rule("report"),
 }
 
 # Django's admin site guards itself (is_staff + model permissions); its URLs are not listed.

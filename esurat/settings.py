@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "esurat.api",
     "esurat.onboarding",
     "esurat.pwa",
+    "esurat.reports",
 ]
 
 MIDDLEWARE = [
@@ -83,8 +84,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "esurat.organisations.middleware.GovernmentTimezoneMiddleware",
+    "esurat.reports.middleware.DailyActivityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Note each official's first request of the day for the evaluation (esurat/reports/middleware.py).
+NOTE_DAILY_ACTIVITY = True
 
 ROOT_URLCONF = "esurat.urls"
 WSGI_APPLICATION = "esurat.wsgi.application"

@@ -24,8 +24,8 @@ class NipOrUsernameBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The user of a session, read with what every page needs in the same query: the
-        government (its time zone, GovernmentTimezoneMiddleware) and `has_clerk_role` (the
-        navigation's registry links), instead of a round trip each."""
+        government (its time zone, GovernmentTimezoneMiddleware), `has_clerk_role` and
+        `has_report_role` (the navigation's registry and evaluation links), instead of a round trip each."""
         try:
             user = SESSION_USERS.get(pk=user_id)
         except User.DoesNotExist:
@@ -33,10 +33,14 @@ class NipOrUsernameBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
 
+REPORT_KINDS = (Role.Kind.GOVERNMENT_ADMIN, Role.Kind.AGENCY_ADMIN, Role.Kind.LEADERSHIP)
+
 # Built once: each request then only adds its user id (half the ORM cost of building it anew).
 SESSION_USERS = User.objects.select_related("government").annotate(
     has_clerk_role=Exists(Role.objects.filter(user=OuterRef("pk"), kind=Role.Kind.CLERK)),
     has_admin_role=Exists(Role.objects.filter(
         user=OuterRef("pk"), kind__in=[Role.Kind.GOVERNMENT_ADMIN, Role.Kind.AGENCY_ADMIN]
     )),  # the navigation's Onboarding link (esurat.onboarding.context_processors)
+    # The navigation's link to the evaluation (esurat/reports/access.py decides the scope).
+    has_report_role=Exists(Role.objects.filter(user=OuterRef("pk"), kind__in=REPORT_KINDS)),
 )

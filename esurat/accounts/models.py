@@ -54,6 +54,12 @@ class Role(models.Model):
         GOVERNMENT_ADMIN = "government_admin", _("Government administrator")
         AGENCY_ADMIN = "agency_admin", _("Agency administrator")
         CLERK = "clerk", _("Registry clerk")
+        # The Wali Kota and the Sekda: they read the whole city's evaluation (esurat/reports),
+        # whoever holds or acts in their posts; granted like the other roles, not derived.
+        LEADERSHIP = "leadership", _("Regional leadership (reads the city's figures)")
+
+    # Kinds that cover the whole government rather than one agency.
+    CITY_KINDS = (Kind.GOVERNMENT_ADMIN, Kind.LEADERSHIP)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
@@ -71,7 +77,7 @@ class Role(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "agency"], name="role_once"),
             models.CheckConstraint(
-                condition=Q(kind="government_admin") | Q(agency__isnull=False),
+                condition=Q(kind__in=["government_admin", "leadership"]) | Q(agency__isnull=False),
                 name="role_agency_required",
             ),
         ]

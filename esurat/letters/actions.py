@@ -747,6 +747,11 @@ def _record_signature(letter, *, seat, user, provider, result, main, qualifier, 
     _deliver(letter, now=now)
     record_event(government=government, actor=None, action="letter.delivered", letter=letter,
                  data={"inboxes": letter.inbox_entries.count()})  # fmt: skip
+    # Its pages, for the paper the evaluation counts as saved (esurat/reports).
+    from esurat.reports.tasks import count_letter_pages
+
+    code = str(letter.code)
+    transaction.on_commit(lambda: count_letter_pages.enqueue(code))
     return letter
 
 

@@ -34,6 +34,16 @@ def _is_clerk(user) -> bool:
     return bool(clerk_agency_ids(user)) if flag is None else flag
 
 
+def _reads_reports(user) -> bool:
+    """Whether to link the evaluation (esurat/reports): read with the session's user."""
+    flag = getattr(user, "has_report_role", None)
+    if flag is None:
+        from esurat.reports.access import evaluation_scope
+
+        return evaluation_scope(user) is not None
+    return flag
+
+
 def counters(request):
     """`counters` (unread, to_review, to_sign, action), `my_seats` and `is_clerk` for the navigation.
 
@@ -47,4 +57,5 @@ def counters(request):
         "counters": _LazyCounters(user),
         "my_seats": lambda: seats_of(user),
         "is_clerk": lambda: _is_clerk(user),
+        "reads_reports": lambda: _reads_reports(user),
     }

@@ -164,6 +164,9 @@ def build_demo_city(*, password: str = DEMO_PASSWORD) -> DemoCity:
             p.holder = user
             p.save(update_fields=["holder"])
     Role.objects.create(user=users["admin"], kind=Role.Kind.GOVERNMENT_ADMIN)
+    # The Wali Kota and the Sekda read the city's evaluation dashboard (esurat/reports).
+    for leader in ("walikota", "sekda"):
+        Role.objects.create(user=users[leader], kind=Role.Kind.LEADERSHIP)
     Role.objects.create(user=users["agendaris.kominfo"], kind=Role.Kind.CLERK,
                         agency=agencies["Diskominfo"])  # fmt: skip
     Role.objects.create(user=users["agendaris.pupr"], kind=Role.Kind.CLERK,
