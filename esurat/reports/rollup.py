@@ -199,3 +199,17 @@ def _paper(government, sent, zone, add) -> None:
               .order_by()):  # fmt: skip
         add(r["agency_id"], r["day"], page_copies=r["page_copies"], envelopes=r["envelopes"],
             uncounted=r["uncounted"])  # fmt: skip
+
+
+def refresh(government, *, since: datetime.date | None = None, chunk: int = 31) -> int:
+    """Rebuild the government's daily rows from `since` (default: the last REBUILD_DAYS local
+    days) to today, `chunk` days per transaction; the number of rows written. Called by
+    `manage.py rollup_figures` and, every ten minutes, by the reminders' scheduler."""
+    today = government.today()
+    start = since or today - datetime.timedelta(days=REBUILD_DAYS - 1)
+    written = 0
+    while start <= today:
+        end = min(start + datetime.timedelta(days=chunk - 1), today)
+        written += build(government, start, end)
+        start = end + datetime.timedelta(days=1)
+    return written

@@ -111,3 +111,17 @@ def test_it_refuses_a_moment_without_its_offset(city):
     call_command("run_scheduler", "--at", "2026-12-22T07:00", stderr=err)
     assert "offset" in err.getvalue()
     assert not JobRun.objects.exists()
+
+
+def test_it_refreshes_the_evaluation_figures_of_the_last_days(busy):
+    from esurat.reminders.jobs import refresh_figures
+    from esurat.reports.models import DailyFigures
+
+    assert not DailyFigures.objects.exists()
+    assert refresh_figures() is True
+    # Today's disposition by the Kadis PUPR is counted for PUPR's day.
+    row = DailyFigures.objects.get(
+        agency=busy.position("Kepala Dinas Pekerjaan Umum dan Penataan Ruang").agency,
+        day=at(21).date(),
+    )
+    assert row.disposed == 1

@@ -4,7 +4,9 @@ Without options it loops, waking at the start of each minute; `--once` runs one 
 cron: `* * * * * manage.py run_scheduler --once`). Each pass runs every job that is due for each
 government and not yet run that local day (a database row per government, job and date: two
 schedulers, a repeated run or a changed clock or time zone never run a job twice for a day),
-then hands the due notifications (retries, the end of quiet hours) to their channels.
+then hands the due notifications (retries, the end of quiet hours) to their channels. Every ten
+minutes (and at its first pass) it also refreshes the evaluation dashboard's daily figures
+(`esurat.reports.rollup.refresh`, the last days), so `make run` needs no cron for them.
 """
 
 import datetime
@@ -16,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from esurat.reminders.jobs import resend_due, run_due_jobs
+from esurat.reminders.jobs import refresh_figures, resend_due, run_due_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ class Command(BaseCommand):
             "--once, to catch up a missed day or to test.",
         )
 
+    _refreshed = False
+
     def handle(self, *args, once=False, at=None, **options):
         if at is not None and timezone.is_naive(at):
             self.stderr.write("--at needs a time zone offset, e.g. 2026-12-07T07:00+08:00")
@@ -47,6 +51,8 @@ class Command(BaseCommand):
             while True:
                 close_old_connections()
                 self._pass(None)
+                if time.time() // 60 % 10 == 0 or not self._refreshed:
+                    self._refreshed = refresh_figures()
                 time.sleep(60 - time.time() % 60)
         except KeyboardInterrupt:
             # `make run` signals again on its way out: a second signal must not interrupt the exit.

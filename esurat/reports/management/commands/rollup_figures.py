@@ -6,7 +6,7 @@ import datetime
 from django.core.management.base import BaseCommand
 
 from esurat.organisations.models import Government
-from esurat.reports.rollup import REBUILD_DAYS, build
+from esurat.reports.rollup import refresh
 
 
 class Command(BaseCommand):
@@ -19,11 +19,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for government in Government.objects.order_by("pk"):
-            today = government.today()
-            start = options["since"] or today - datetime.timedelta(days=REBUILD_DAYS - 1)
-            written = 0
-            while start <= today:
-                end = min(start + datetime.timedelta(days=options["chunk"] - 1), today)
-                written += build(government, start, end)
-                start = end + datetime.timedelta(days=1)
+            written = refresh(government, since=options["since"], chunk=options["chunk"])
             self.stdout.write(f"{government}: {written} daily rows")
