@@ -22,6 +22,14 @@ def test_it_translates_every_entry():
     assert untranslated == []
 
 
+def test_it_fills_every_plural_form_the_header_declares():
+    """Indonesian declares two forms (n != 1); a missing msgstr[1] shows English for n > 1."""
+    header = (LOCALE / "django.po").read_text()
+    forms = int(header.split("nplurals=", 1)[1].split(";", 1)[0])
+    short = [e.msgid for e in _entries() if e.msgid_plural and len(e.msgstr) < forms]
+    assert short == []
+
+
 def test_it_ships_the_compiled_catalogue_matching_the_source():
     with (LOCALE / "django.mo").open("rb") as f:
         compiled = gettext.GNUTranslations(f)
