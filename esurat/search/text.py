@@ -32,9 +32,10 @@ def fold(text: str) -> str:
     """Lower case, accents removed, every run of other characters one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    if not text.isascii():  # most letters are: skip the per-character work (reindex speed)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", text.lower()).strip()
 
 
 def strip_tags(markup: str) -> str:
