@@ -205,7 +205,9 @@ def _facets(entries, user) -> tuple[int, dict]:
             read=Count("pk", filter=Q(Exists(_unread_rows(user, read=True)))),
         )
         facets["read"] = [
-            (k, v) for k, v in (("unread", counts["unread"]), ("read", counts["read"])) if v
+            Facet(value, str(READ_LABELS[value]), counts[value])
+            for value in ("unread", "read")
+            if counts[value]
         ]
     else:
         facets["read"] = []
