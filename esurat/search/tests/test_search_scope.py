@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from esurat.letters.access import letters_visible_to, visible_letter_ids
+from esurat.letters.models import Letter
 from esurat.letters.tests.incoming_factories import register
 from esurat.letters.tests.test_access_matrix import (
     PERSONAS,
@@ -18,7 +19,6 @@ from esurat.letters.tests.test_access_matrix import (
     STATES,
     make_letter,
 )
-from esurat.letters.models import Letter
 from esurat.search.backends import index_letters, search
 
 pytestmark = pytest.mark.django_db
