@@ -96,3 +96,19 @@ def test_it_resumes_after_a_given_id_or_its_checkpoint(city):
     assert cache.get(CHECKPOINT) is None  # done: nothing left to resume
     call_command("reindex", no_progress=True, resume=True)
     assert SearchEntry.objects.count() == 2
+
+
+def test_it_builds_the_same_entry_in_sql_as_in_python(city):
+    """PostgreSQL builds entries in SQL (esurat_fold), SQLite in Python (text.fold): the same."""
+    register(city, subject="Évaluasi  Rapat—Koordinasi (Tahap II)", sender_name="Dinas Café Ñusa",
+             summary="<b>ringkasan</b> &amp; catatan")  # fmt: skip
+    send_through(city, draft_nota_dinas(city, subject="Rapat koordinasi"))
+    from esurat.search.documents import entries_for
+
+    stored = _entries()
+    built = [
+        {f.attname: getattr(e, f.attname) for f in SearchEntry._meta.concrete_fields}
+        for e in entries_for([row["letter_id"] for row in stored])
+    ]
+    for got, want in zip(built, stored, strict=True):
+        assert {k: v for k, v in got.items() if v != want[k]} == {}
