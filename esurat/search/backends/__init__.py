@@ -179,38 +179,37 @@ def _labelled(counts: dict) -> dict:
         ],
         "direction": [Facet(d, str(DIRECTION_LABELS[d]), n) for d, n in counts["direction"]],
         "state": [Facet(v, str(states.get(v, v)), n) for v, n in counts["state"]],
+        "read": [
+            Facet(v, str(READ_LABELS[v]), counts_read)
+            for v in ("unread", "read")
+            if (counts_read := dict(counts["read"]).get(v))
+        ],
     }
 
 
 def _facets(entries, user) -> tuple[int, dict]:
-    """The total and the counts by kind, agency, direction and state, in one GROUP BY over the
-    matching visible letters; read/unread in one more count."""
+    """The total and the counts by kind, agency, direction, state and read/unread, in one
+    GROUP BY over the matching readable letters (one pass over the matches)."""
     groups = (
         entries.order_by()
-        .values_list("kind_id", "agency_id", "origin", "state")
+        .annotate(
+            unread=Exists(_unread_rows(user, read=False)),
+            read=Exists(_unread_rows(user, read=True)),
+        )
+        .values_list("kind_id", "agency_id", "origin", "state", "unread", "read")
         .annotate(n=Count("*"))
     )
-    by = {"kind": Counter(), "agency": Counter(), "direction": Counter(), "state": Counter()}
+    by = {name: Counter() for name in ("kind", "agency", "direction", "state", "read")}
     total = 0
-    for kind, agency, origin, state, n in groups:
+    for kind, agency, origin, state, unread, read, n in groups:
         total += n
         by["kind"][kind] += n
         by["agency"][agency] += n
         by["direction"]["in" if origin == Letter.Origin.REGISTERED else "out"] += n
         by["state"][state] += n
+        by["read"]["unread"] += n if unread else 0
+        by["read"]["read"] += n if read else 0
     facets = _labelled({name: counter.most_common() for name, counter in by.items()})
-    if total:
-        counts = entries.order_by().aggregate(
-            unread=Count("pk", filter=Q(Exists(_unread_rows(user, read=False)))),
-            read=Count("pk", filter=Q(Exists(_unread_rows(user, read=True)))),
-        )
-        facets["read"] = [
-            Facet(value, str(READ_LABELS[value]), counts[value])
-            for value in ("unread", "read")
-            if counts[value]
-        ]
-    else:
-        facets["read"] = []
     return total, facets
 
 
