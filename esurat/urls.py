@@ -18,6 +18,7 @@ urlpatterns = [
     path("onboarding/", include("esurat.onboarding.urls")),
     path("", include("esurat.pwa.urls")),  # /sw.js must sit at the root (its scope)
     path("reports/", include("esurat.reports.urls")),
+    path("search/", include("esurat.search.urls")),
     path("api/v1/", api.urls),
     # After the operations: any other /api/v1/ path (a code that is not a UUID) gets JSON 404.
     re_path(r"^api/v1/", not_found),
