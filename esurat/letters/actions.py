@@ -45,6 +45,7 @@ from esurat.lib.dates import check_not_future
 from esurat.lib.files import check_upload, safe_filename
 from esurat.lib.html import sanitise
 from esurat.organisations.models import Assignment, Position
+from esurat.search.backends import index_letter
 from esurat.signing.models import Signature
 from esurat.signing.providers import (
     SigningError,
@@ -258,6 +259,7 @@ def do_create_draft(
     LetterVersion.objects.create(letter=letter, number=1, subject=letter.subject,
                                  body=letter.body, created_by=user)  # fmt: skip
     Participant.objects.create(letter=letter, position=seat.position, role="drafter")
+    index_letter(letter)
     record_event(government=government, actor=_actor(seat, user, ip_address),
                  action="letter.created", letter=letter, data={"subject": letter.subject})  # fmt: skip
     return letter
@@ -342,6 +344,7 @@ def do_update_draft(
         LetterVersion.objects.create(letter=letter, number=letter.version, subject=letter.subject,
                                      body=letter.body, created_by=user, note=note)  # fmt: skip
     letter.save()
+    index_letter(letter)
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.updated", letter=letter,
                  data={"version": letter.version, "fields": sorted(fields)})  # fmt: skip
@@ -418,6 +421,7 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     )  # fmt: skip
     letter.state = Letter.State.IN_REVIEW if reviewers else Letter.State.AWAITING_SIGNATURE
     letter.save(update_fields=["review_round", "state", "updated_at"])
+    index_letter(letter)
     roles = [(p, Participant.Role.REVIEWER) for p in reviewers]
     roles.append((letter.signatory_position, Participant.Role.SIGNATORY))
     roles += [(p, Participant.Role.SIGNATORY) for p in planned_cosignatories(letter)]
@@ -474,6 +478,7 @@ def do_review(
         ).update(state=ReviewStep.State.CANCELLED)
         letter.state = Letter.State.RETURNED
     letter.save(update_fields=["state", "updated_at"])
+    index_letter(letter)
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.approved" if approve else "letter.returned", letter=letter,
                  data={"round": letter.review_round, "version": letter.version,
@@ -504,6 +509,7 @@ def do_return_by_signatory(*, letter: Letter, seat, user, note: str, ip_address=
                                      "signed."))  # fmt: skip
     letter.state = Letter.State.RETURNED
     letter.save(update_fields=["state", "updated_at"])
+    index_letter(letter)
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.returned", letter=letter,
                  data={"by": "signatory", "note": note.strip()})  # fmt: skip
@@ -612,6 +618,7 @@ def _prepare_signature(*, letter: Letter, seat, user, ip_address) -> _Prepared:
             issued = _issue_number(letter, user=user, date=today, now=now)
             letter.number, letter.letter_date = issued.number, today
             letter.save(update_fields=["number", "letter_date", "updated_at"])
+            index_letter(letter)
             record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                          action="number.reserved", letter=letter,
                          data={"number": issued.number})  # fmt: skip
@@ -648,6 +655,7 @@ def _give_back_number(prepared: _Prepared, *, seat, user, ip_address) -> None:
             counter.save(update_fields=["last_value"])
             letter.number, letter.letter_date = "", None
             letter.save(update_fields=["number", "letter_date", "updated_at"])
+            index_letter(letter)
             record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                          action="number.released", letter=letter,
                          data={"number": issued.number})  # fmt: skip
@@ -669,6 +677,7 @@ def _cancel_reservation(letter: Letter, reserved, *, user, seat, ip_address, rea
                      data={"number": reserved.number, "reason": reason})  # fmt: skip
     letter.number, letter.letter_date = "", None
     letter.save(update_fields=["number", "letter_date", "updated_at"])
+    index_letter(letter)
 
 
 @transaction.atomic
@@ -823,6 +832,7 @@ def _deliver(letter: Letter, *, now) -> None:
     )  # fmt: skip
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save()
+    index_letter(letter)
     do_plan_external_delivery(letter, now=now)  # e-mail or paper for recipients outside
 
 
@@ -857,6 +867,7 @@ def do_withdraw_draft(*, letter: Letter, seat, user, ip_address=None) -> Letter:
         raise ActionRefused(_("Only a draft can be withdrawn."))
     letter.state = Letter.State.WITHDRAWN
     letter.save(update_fields=["state", "updated_at"])
+    index_letter(letter)
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.withdrawn", letter=letter, data={})  # fmt: skip
     return letter

@@ -40,6 +40,7 @@ from esurat.lib.dates import check_not_future
 from esurat.lib.files import safe_filename
 from esurat.organisations.access import seats_of
 from esurat.organisations.models import Agency, Position
+from esurat.search.backends import index_letter
 from esurat.search.models import LetterText
 
 # The fields a clerk may correct after registration (e.g. from the OCR proposal).
@@ -334,6 +335,7 @@ def do_register_incoming(
         if attachment is not None:
             attachment.file.storage.delete(attachment.file.name)
         raise
+    index_letter(letter)
     if attachment is not None:
         _enqueue_reading(letter)
     return letter
@@ -375,6 +377,7 @@ def _route(letter, *, user, position: Position, event: str, ip_address, now, not
     )  # fmt: skip
     letter.state, letter.sent_at = Letter.State.SENT, now
     letter.save(update_fields=["state", "sent_at", "updated_at"])
+    index_letter(letter)
     record_event(government=letter.government, actor=_actor(user, letter.agency, ip_address),
                  action=event, letter=letter,
                  data={"position": position.title, "position_code": str(position.code),
@@ -422,6 +425,7 @@ def do_file_without_disposition(*, letter: Letter, user, note: str = "",
         raise ActionRefused(_("This letter has already been sent or filed."))
     letter.state = Letter.State.FILED
     letter.save(update_fields=["state", "updated_at"])
+    index_letter(letter)
     record_event(government=letter.government, actor=_actor(user, letter.agency, ip_address),
                  action="letter.filed", letter=letter, data={"note": note.strip()})  # fmt: skip
     return letter
@@ -464,6 +468,7 @@ def do_apply_ocr_proposal(*, letter: Letter, user, values: dict, ip_address=None
         changed.append("subject")
     if changed:
         letter.save(update_fields=[*changed, "updated_at"])
+        index_letter(letter)
     LetterText.objects.filter(letter=letter).update(applied_at=timezone.now())
     record_event(government=letter.government, actor=_actor(user, letter.agency, ip_address),
                  action="letter.corrected", letter=letter,

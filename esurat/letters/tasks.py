@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from esurat.letters import ocr
 from esurat.letters.models import IncomingScan
+from esurat.search.backends import index_letters
 from esurat.search.models import LetterText
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,8 @@ def _finish(pk: int, sha256: str, *, state: str, **fields) -> str:
     for key, value in fields.items():
         setattr(row, key, value)
     row.save()
+    if state == LetterText.State.DONE:
+        index_letters([row.letter_id])  # the scan's words are findable once its text is stored
     return row.state
 
 

@@ -52,3 +52,54 @@ class LetterText(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.state in (self.State.PENDING, self.State.RUNNING)
+
+
+class SearchEntry(models.Model):
+    """The searchable form of one letter, at most one per letter (its primary key is the letter).
+
+    Written by `esurat.search.backends.index_letter` inside the transaction of the `do_*` action
+    that created or changed the letter (or by the scan reader, or `manage.py reindex`), so a
+    letter is findable the moment its change commits. The text columns hold the letter's words
+    folded to lower case without accents or punctuation (`search.text.fold`): `title` its subject,
+    `numbers` its letter, sender's and agenda numbers, `names` its sender, recipients and agency,
+    `body` its body, summary and the text read from its scan. The database indexes them: on
+    PostgreSQL a weighted tsvector column with a GIN index and trigram indexes on `numbers` and
+    `names` (migration 0003), on SQLite the FTS5 table `search_fts` (same migration). The other
+    columns are copies of the letter's, so filters and facets are answered from this one table.
+    """
+
+    letter = models.OneToOneField(
+        "letters.Letter", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    government = models.ForeignKey(
+        "organisations.Government", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.ForeignKey(
+        "letters.LetterKind", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    classification = models.ForeignKey(
+        "letters.Classification", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    origin = models.CharField(max_length=12)
+    state = models.CharField(max_length=20)
+    security = models.CharField(max_length=2)
+    dated = models.DateField(help_text="The letter's date, else the date received or drafted")
+    sort_at = models.DateTimeField(help_text="When sent, else when registered or drafted")
+    title = models.TextField(blank=True)
+    numbers = models.TextField(blank=True)
+    names = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        indexes = [
+            models.Index(fields=["government", "-sort_at", "-letter"], name="search_newest"),
+            models.Index(fields=["agency", "state"], name="search_agency_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id}: {self.title[:40]}"

@@ -21,6 +21,7 @@ from esurat.letters.actions import (
 )
 from esurat.letters.models import Letter
 from esurat.organisations.access import Seat, seats_of
+from esurat.search.backends import index_letter
 
 REASON_MAX = 300
 
@@ -81,6 +82,7 @@ def do_revoke_letter(*, letter: Letter, seat, user, reason: str, ip_address=None
     now = timezone.now()
     letter.state, letter.revoked_at, letter.revoke_reason = Letter.State.REVOKED, now, reason
     letter.save(update_fields=["state", "revoked_at", "revoke_reason", "updated_at"])
+    index_letter(letter)
     record_event(government=letter.government,
                  actor=Actor(user, seat.position, seat.acting_as, ip_address),
                  action="letter.revoked", letter=letter,

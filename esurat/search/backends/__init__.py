@@ -1,0 +1,250 @@
+"""Search: one small interface over the database's own full-text search.
+
+    index_letter(letter)   make the letter's current state findable (in the caller's transaction)
+    index_letters(ids)     the same for a batch (manage.py reindex)
+    remove(letter_ids)     forget letters
+    search(user, query, filters, order, after) -> Results (a page, facets, total)
+
+The backend is chosen by the database vendor: PostgreSQL (tsvector, GIN, pg_trgm) or SQLite
+(FTS5). Both see the same words (esurat.search.text folds the text and the query alike) and are
+run by the same tests. Results, totals and facets are counted only over the letters the user may
+read (esurat.letters.access.visible_letter_ids): there is no unscoped search.
+"""
+
+import base64
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+
+from esurat.letters.access import seat_position_ids, visible_letter_ids
+from esurat.letters.models import InboxEntry, Letter
+from esurat.search.backends import postgres, sqlite
+from esurat.search.documents import entries_for
+from esurat.search.models import SearchEntry
+from esurat.search.text import Term, number_text, snippet, strip_tags, terms
+
+PAGE_SIZE = 20
+
+
+def _backend():
+    return postgres if connection.vendor == "postgresql" else sqlite
+
+
+def index_letter(letter: Letter) -> None:
+    """Write the letter's search entry from what the database holds now. Call it inside the
+    do_* action that changed a searchable field (subject, body, number, sender, recipients,
+    state, scan text), after the change is saved: it commits or rolls back with the action."""
+    index_letters([letter.pk])
+
+
+def index_letters(letter_ids) -> int:
+    """Write the search entries of these letters (a batch); returns how many were written."""
+    entries = entries_for(letter_ids)
+    if entries:
+        _backend().write(entries)
+    return len(entries)
+
+
+def remove(letter_ids) -> None:
+    """Forget these letters' search entries."""
+    _backend().delete(letter_ids)
+
+
+class Order:
+    NEWEST = "newest"
+    RELEVANT = "relevant"
+    CHOICES = (NEWEST, RELEVANT)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words; empty values narrow nothing."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    kind: int | None = None
+    agency: int | None = None
+    classification: str = ""  # a classification code: the code and those below it
+    direction: str = ""  # "in": registered from outside; "out": drafted here
+    state: str = ""
+    read: str = ""  # "read" or "unread": the user's own inbox rows
+
+
+@dataclass
+class Results:
+    hits: list  # Letter objects (with kind, agency, sender), each with .snippet and .unread
+    total: int
+    facets: dict = field(default_factory=dict)  # name -> [(value, count)], largest first
+    next_cursor: str = ""
+    terms: list = field(default_factory=list)
+    fuzzy: bool = False
+
+
+DIRECTION = {"in": Letter.Origin.REGISTERED, "out": Letter.Origin.DRAFTED}
+
+
+def _unread_rows(user, *, read: bool | None = None):
+    own, delegated = seat_position_ids(user)
+    rows = InboxEntry.objects.filter(
+        letter_id=OuterRef("letter_id"), position_id__in=own + delegated
+    )
+    if read is not None:
+        rows = rows.filter(read_at__isnull=not read)
+    return rows
+
+
+def _filtered(entries, user, filters: Filters):
+    f = filters
+    if f.date_from:
+        entries = entries.filter(dated__gte=f.date_from)
+    if f.date_to:
+        entries = entries.filter(dated__lte=f.date_to)
+    if f.kind:
+        entries = entries.filter(kind_id=f.kind)
+    if f.agency:
+        entries = entries.filter(agency_id=f.agency)
+    if f.classification:
+        code = f.classification.strip()
+        entries = entries.filter(
+            Q(classification__code=code) | Q(classification__code__startswith=f"{code}.")
+        )
+    if f.direction in DIRECTION:
+        entries = entries.filter(origin=DIRECTION[f.direction])
+    if f.state:
+        entries = entries.filter(state=f.state)
+    if f.read in ("read", "unread"):
+        entries = entries.filter(Exists(_unread_rows(user, read=f.read == "read")))
+    return entries
+
+
+def _encode(*parts) -> str:
+    return base64.urlsafe_b64encode("|".join(map(str, parts)).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> list[str]:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+    except ValueError:
+        return []
+
+
+def _after(entries, order: str, cursor: str):
+    parts = _decode(cursor) if cursor else []
+    try:
+        if order == Order.RELEVANT and len(parts) == 2:
+            rank, pk = float(parts[0]), int(parts[1])
+            return entries.filter(Q(rank__lt=rank) | Q(rank=rank, letter_id__lt=pk))
+        if order == Order.NEWEST and len(parts) == 2:
+            at, pk = datetime.datetime.fromisoformat(parts[0]), int(parts[1])
+            return entries.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
+    except ValueError:
+        pass
+    return entries
+
+
+def _facets(entries, user) -> tuple[int, dict]:
+    """The total and the counts by kind, agency, direction and state, in one GROUP BY over the
+    matching visible letters; read/unread in one more count."""
+    groups = (
+        entries.order_by()
+        .values_list("kind_id", "agency_id", "origin", "state")
+        .annotate(n=Count("*"))
+    )
+    by = {"kind": Counter(), "agency": Counter(), "direction": Counter(), "state": Counter()}
+    total = 0
+    for kind, agency, origin, state, n in groups:
+        total += n
+        by["kind"][kind] += n
+        by["agency"][agency] += n
+        by["direction"]["in" if origin == Letter.Origin.REGISTERED else "out"] += n
+        by["state"][state] += n
+    facets = {name: counter.most_common() for name, counter in by.items()}
+    if total:
+        counts = entries.order_by().aggregate(
+            unread=Count("pk", filter=Q(Exists(_unread_rows(user, read=False)))),
+            read=Count("pk", filter=Q(Exists(_unread_rows(user, read=True)))),
+        )
+        facets["read"] = [
+            (k, v) for k, v in (("unread", counts["unread"]), ("read", counts["read"])) if v
+        ]
+    else:
+        facets["read"] = []
+    return total, facets
+
+
+def _page(user, rows, found: list[Term]) -> list[Letter]:
+    ids = [row[0] for row in rows]
+    letters = Letter.objects.filter(pk__in=ids).select_related(
+        "kind", "agency", "sender", "scan_text", "classification"
+    )
+    by_id = {letter.pk: letter for letter in letters}
+    unread = set(
+        InboxEntry.objects.filter(
+            letter_id__in=ids,
+            position_id__in=sum(seat_position_ids(user), []),
+            read_at__isnull=True,
+        ).values_list("letter_id", flat=True)
+    )
+    hits = []
+    for pk in ids:
+        letter = by_id[pk]
+        scan = getattr(letter, "scan_text", None)
+        text = " ".join((strip_tags(letter.body), letter.summary, scan.text if scan else ""))
+        letter.snippet = snippet(text, found)
+        letter.subject_marked = snippet(letter.subject, found, width=300)
+        letter.unread = pk in unread
+        hits.append(letter)
+    return hits
+
+
+def search(
+    user, query: str, filters: Filters = Filters(), order: str = Order.NEWEST, after: str = ""
+) -> Results:
+    """A page of the letters the user may read that match `query` and `filters`, with the total
+    and facet counts over all of them (never over a letter the user may not read).
+
+    An empty query lists the visible letters (filters still apply). When the words match
+    nothing, a second try tolerates misspelt names (`fuzzy`). `after` is the page's cursor
+    (Results.next_cursor of the previous page)."""
+    found = terms(query)
+    entries = _filtered(
+        SearchEntry.objects.filter(
+            government_id=user.government_id, letter_id__in=visible_letter_ids(user)
+        ),
+        user,
+        filters,
+    )
+    order = order if order in Order.CHOICES else Order.NEWEST
+    fuzzy = False
+    if found:
+        backend = _backend()
+        exact = backend.match(entries, found, number_text(query), fuzzy=False,
+                              government_id=user.government_id)  # fmt: skip
+        total, facets = _facets(exact, user)
+        if not total and not number_text(query):
+            fuzzy = True
+            exact = backend.match(entries, found, "", fuzzy=True, government_id=user.government_id)
+            total, facets = _facets(exact, user)
+        entries = exact
+    else:
+        total, facets = _facets(entries, user)
+        order = Order.NEWEST
+    if not total:
+        return Results(hits=[], total=0, facets=facets, terms=found, fuzzy=fuzzy)
+    if order == Order.RELEVANT:
+        ordered = _after(entries, order, after).order_by("-rank", "-letter_id")
+        rows = list(ordered.values_list("letter_id", "rank")[: PAGE_SIZE + 1])
+    else:
+        ordered = _after(entries, order, after).order_by("-sort_at", "-letter_id")
+        rows = list(ordered.values_list("letter_id", "sort_at")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    cursor = ""
+    if more:
+        last = rows[-1]
+        cursor = _encode(last[1].isoformat() if order == Order.NEWEST else repr(last[1]), last[0])
+    return Results(hits=_page(user, rows, found), total=total, facets=facets,
+                   next_cursor=cursor, terms=found, fuzzy=fuzzy)  # fmt: skip

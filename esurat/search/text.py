@@ -1,0 +1,115 @@
+"""Words for search, the same for every database: folding, query terms, the stemmer, snippets.
+
+Both the indexed text and the query go through `fold` (lower case, accents removed, anything but
+letters and digits a space), so PostgreSQL's `simple` configuration and SQLite's FTS5 `unicode61`
+tokenizer split them into the very same words, and "1187/BAPPEDA" becomes the words 1187 and
+bappeda. Indonesian affixes are handled at query time: each word also matches its stem
+(Sastrawi: "kepegawaian" also finds "pegawai"), which keeps indexing free of the stemmer's cost.
+"""
+
+import functools
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_TAG = re.compile(r"<[^>]*>")
+_HAS_DIGIT = re.compile(r"\d")
+
+# Words that say nothing about which letter is meant ("surat undangan rapat" is about an
+# invitation to a meeting): left out of a query unless the query has nothing else.
+STOP_WORDS = frozenset(
+    "surat nomor no hal perihal tentang dan atau yang di ke dari untuk dengan pada dalam "
+    "oleh kepada yth the of".split()
+)
+MIN_STEM = 4
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, every run of other characters one space."""
+    if not text:
+        return ""
+    if not text.isascii():  # most letters are: skip the per-character work (reindex speed)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", text.lower()).strip()
+
+
+def strip_tags(markup: str) -> str:
+    """The words of a letter's (sanitised) HTML body."""
+    return html.unescape(_TAG.sub(" ", markup or ""))
+
+
+@functools.cache
+def _stemmer():
+    return StemmerFactory().create_stemmer()
+
+
+@functools.lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    """The Indonesian stem of a folded word (the word itself for numbers and short words)."""
+    if len(word) < MIN_STEM or _HAS_DIGIT.search(word):
+        return word
+    return _stemmer().stem(word) or word
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query: it matches `word` (as a prefix when `prefix`) or its `stem`."""
+
+    word: str
+    stem: str
+    prefix: bool
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        return (self.word,) if self.stem == self.word else (self.word, self.stem)
+
+
+def terms(query: str) -> list[Term]:
+    """The query's words: stop words dropped (unless nothing else is left), the last word and
+    every word with a digit matched as a prefix (a number typed halfway, a word still typed)."""
+    words = fold(query).split()[:12]
+    kept = [w for w in words if w not in STOP_WORDS] or words
+    found, seen = [], set()
+    for i, word in enumerate(kept):
+        if word in seen:
+            continue
+        seen.add(word)
+        prefix = i == len(kept) - 1 or bool(_HAS_DIGIT.search(word))
+        found.append(Term(word, stem(word), prefix))
+    return found
+
+
+def number_text(query: str) -> str:
+    """The query as a partial number ("1187/bap" → "1187 bap"), or "" when it holds no digit."""
+    folded = fold(query)
+    return folded if _HAS_DIGIT.search(folded) else ""
+
+
+def snippet(text: str, found: list[Term], *, width: int = 180) -> str:
+    """An HTML-safe extract of `text` around its first matching word, matches in <mark>."""
+    if not text:
+        return ""
+    words = [re.escape(w) for t in found for w in t.alternatives if len(w) > 1]
+    pattern = re.compile(r"\b(" + "|".join(words) + r")\w*", re.IGNORECASE) if words else None
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = " ".join(plain.split())
+    hit = pattern.search(plain) if pattern else None
+    start = max(0, hit.start() - width // 3) if hit else 0
+    if start:
+        space = plain.find(" ", start)
+        start = space + 1 if 0 <= space < (hit.start() if hit else start + 20) else start
+    extract = plain[start : start + width]
+    parts, last = [], 0
+    for m in pattern.finditer(extract) if pattern else ():
+        parts.append(html.escape(extract[last : m.start()]))
+        parts.append(f"<mark>{html.escape(m.group(0))}</mark>")
+        last = m.end()
+    parts.append(html.escape(extract[last:]))
+    out = "".join(parts)
+    return ("…" if start else "") + out + ("…" if start + width < len(plain) else "")
