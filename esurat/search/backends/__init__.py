@@ -22,7 +22,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 from esurat.letters.access import seat_position_ids, visible_letter_ids
 from esurat.letters.models import InboxEntry, Letter
 from esurat.search.backends import postgres, sqlite
-from esurat.search.documents import entries_for
 from esurat.search.models import SearchEntry
 from esurat.search.text import Term, number_text, snippet, strip_tags, terms
 
@@ -42,10 +41,17 @@ def index_letter(letter: Letter) -> None:
 
 def index_letters(letter_ids) -> int:
     """Write the search entries of these letters (a batch); returns how many were written."""
-    entries = entries_for(letter_ids)
-    if entries:
-        _backend().write(entries)
-    return len(entries)
+    return _backend().index(list(letter_ids))
+
+
+def bulk_start() -> None:
+    """Before loading every entry (manage.py reindex --full): drop what slows a bulk load."""
+    _backend().bulk_start()
+
+
+def bulk_end() -> None:
+    """After a bulk load: build the text indexes again (idempotent)."""
+    _backend().bulk_end()
 
 
 def remove(letter_ids) -> None:

@@ -12,6 +12,7 @@ from django.db.models.expressions import RawSQL
 
 from esurat.letters.models import ExternalParty
 from esurat.organisations.models import Agency
+from esurat.search.documents import entries_for
 from esurat.search.models import SearchEntry
 from esurat.search.text import fold
 
@@ -20,8 +21,12 @@ UPDATE_FIELDS = [f.name for f in SearchEntry._meta.concrete_fields if not f.prim
 WEIGHTS = "10.0, 10.0, 4.0, 1.0"  # title, numbers, names, body
 
 
-def write(entries: list[SearchEntry]) -> None:
-    """Insert or replace these entries and their FTS5 rows."""
+def index(letter_ids) -> int:
+    """Insert or replace the entries of these letters and their FTS5 rows; returns how many
+    letters were found."""
+    entries = entries_for(letter_ids)
+    if not entries:
+        return 0
     SearchEntry.objects.bulk_create(
         entries, update_conflicts=True, unique_fields=["letter"], update_fields=UPDATE_FIELDS
     )
@@ -32,6 +37,7 @@ def write(entries: list[SearchEntry]) -> None:
             "INSERT INTO search_fts (rowid, title, numbers, names, body) VALUES (%s, %s, %s, %s, %s)",
             [(e.letter_id, e.title, e.numbers, e.names, e.body) for e in entries],
         )
+    return len(entries)
 
 
 def _delete_fts(cursor, ids) -> None:
@@ -94,3 +100,12 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
         output_field=FloatField(),
     )
     return entries.filter(condition).annotate(rank=rank)
+
+
+def bulk_start() -> None:
+    """Nothing to prepare: FTS5 takes rows in bulk as fast as one by one."""
+
+
+def bulk_end() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
