@@ -45,6 +45,7 @@ POLICY: dict[str, Rule] = {
     "accounts:logout": Rule("login", ("POST",)),
     "accounts:password_change": LOGIN_FORM,
     "letters:inbox": LOGIN_GET,
+    "search:results": LOGIN_GET,  # lists only what the user may read (search.backends)
     "letters:outbox": LOGIN_GET,
     "letters:drafts": LOGIN_GET,
     "letters:needs_action": LOGIN_GET,
@@ -110,6 +111,7 @@ POLICY: dict[str, Rule] = {
     "api:classification_search": LOGIN_GET,
     "api:external_party_search": LOGIN_GET,
     "api:letter_inbox": LOGIN_GET,
+    "api:search": LOGIN_GET,
     "api:letter_outbox": LOGIN_GET,
     "api:letter_drafts": LOGIN_GET,
     "api:letter_needs_action": LOGIN_GET,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dispositions/", include("esurat.dispositions.urls")),
     path("verify/", include("esurat.signing.urls")),
     path("delivery/", include("esurat.delivery.urls")),
+    path("search/", include("esurat.search.urls")),
     path("api/v1/", api.urls),
     # After the operations: any other /api/v1/ path (a code that is not a UUID) gets JSON 404.
     re_path(r"^api/v1/", not_found),

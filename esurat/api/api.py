@@ -157,6 +157,7 @@ api.add_router("/dispositions", "esurat.dispositions.api.router")
 api.add_router("/incoming", "esurat.api.incoming.router")
 api.add_router("", "esurat.api.documents.router")
 api.add_router("", "esurat.api.registers.router")
+api.add_router("/search", "esurat.search.api.router")
 
 
 def not_found(request, rest=""):

@@ -242,6 +242,8 @@ def _letters(a: Api):
     head = a.who("kadis.pupr")
     a.call(head, "get", "/letters/inbox", expect=200)
     a.call(head, "get", "/letters/inbox", {"kind": "nope"}, expect=422)
+    a.call(head, "get", "/search", {"q": "undangan rapat", "order": "relevant"}, expect=200)
+    a.call(head, "get", "/search", {"date_from": "kemarin"}, expect=422)
     a.call(head, "get", f"/letters/{code}", expect=200)
     a.call(head, "get", f"/letters/{code}/receipts", expect=404)
     a.call(None, "get", f"/letters/{code}/verification", expect=200)

@@ -13,14 +13,17 @@ read (esurat.letters.access.visible_letter_ids): there is no unscoped search.
 
 import base64
 import datetime
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from esurat.letters.access import seat_position_ids, visible_letter_ids
-from esurat.letters.models import InboxEntry, Letter
+from esurat.letters.models import InboxEntry, Letter, LetterKind
+from esurat.organisations.models import Agency
 from esurat.search.backends import postgres, sqlite
 from esurat.search.models import SearchEntry
 from esurat.search.text import Term, number_text, snippet, strip_tags, terms
@@ -71,8 +74,8 @@ class Filters:
 
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    kind: int | None = None
-    agency: int | None = None
+    kind: str = ""  # a letter kind's code
+    agency: uuid.UUID | None = None  # an agency's code
     classification: str = ""  # a classification code: the code and those below it
     direction: str = ""  # "in": registered from outside; "out": drafted here
     state: str = ""
@@ -109,9 +112,9 @@ def _filtered(entries, user, filters: Filters):
     if f.date_to:
         entries = entries.filter(dated__lte=f.date_to)
     if f.kind:
-        entries = entries.filter(kind_id=f.kind)
+        entries = entries.filter(kind__code=f.kind)
     if f.agency:
-        entries = entries.filter(agency_id=f.agency)
+        entries = entries.filter(agency__code=f.agency)
     if f.classification:
         code = f.classification.strip()
         entries = entries.filter(
@@ -151,6 +154,34 @@ def _after(entries, order: str, cursor: str):
     return entries
 
 
+@dataclass(frozen=True)
+class Facet:
+    """One value of a facet: what the filter takes (a code), what is shown, how many letters."""
+
+    value: str
+    label: str
+    count: int
+
+
+READ_LABELS = {"unread": _("Unread"), "read": _("Read")}
+DIRECTION_LABELS = {"in": _("Incoming (registered)"), "out": _("Drafted here")}
+
+
+def _labelled(counts: dict) -> dict:
+    """The facets' ids turned into codes and names (two small queries)."""
+    kinds = LetterKind.objects.in_bulk([k for k, _n in counts["kind"]])
+    agencies = Agency.objects.in_bulk([a for a, _n in counts["agency"]])
+    states = dict(Letter.State.choices)
+    return {
+        "kind": [Facet(kinds[k].code, kinds[k].name, n) for k, n in counts["kind"]],
+        "agency": [
+            Facet(str(agencies[a].code), agencies[a].short_name, n) for a, n in counts["agency"]
+        ],
+        "direction": [Facet(d, str(DIRECTION_LABELS[d]), n) for d, n in counts["direction"]],
+        "state": [Facet(v, str(states.get(v, v)), n) for v, n in counts["state"]],
+    }
+
+
 def _facets(entries, user) -> tuple[int, dict]:
     """The total and the counts by kind, agency, direction and state, in one GROUP BY over the
     matching visible letters; read/unread in one more count."""
@@ -167,14 +198,16 @@ def _facets(entries, user) -> tuple[int, dict]:
         by["agency"][agency] += n
         by["direction"]["in" if origin == Letter.Origin.REGISTERED else "out"] += n
         by["state"][state] += n
-    facets = {name: counter.most_common() for name, counter in by.items()}
+    facets = _labelled({name: counter.most_common() for name, counter in by.items()})
     if total:
         counts = entries.order_by().aggregate(
             unread=Count("pk", filter=Q(Exists(_unread_rows(user, read=False)))),
             read=Count("pk", filter=Q(Exists(_unread_rows(user, read=True)))),
         )
         facets["read"] = [
-            (k, v) for k, v in (("unread", counts["unread"]), ("read", counts["read"])) if v
+            Facet(value, str(READ_LABELS[value]), counts[value])
+            for value in ("unread", "read")
+            if counts[value]
         ]
     else:
         facets["read"] = []
