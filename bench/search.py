@@ -134,6 +134,8 @@ def measure(name, user_id, rng, args):
             ("letter number, exact", exact, Order.NEWEST, "number"),
             ("letter number, partial (1187/BAPPEDA)", partial, Order.NEWEST, "number")]  # fmt: skip
     for title, queries, order, target in sets:
+        if args.sample:
+            queries = queries[:: max(1, len(queries) // args.sample)][: args.sample]
         if not queries:
             continue
         cold, warm, hits = [], [], []
@@ -187,6 +189,8 @@ def main():
                         help="EXPLAIN ANALYZE the N slowest searches of each user")  # fmt: skip
     parser.add_argument("--user", action="append", choices=list(USERS))
     parser.add_argument("--cold", action="store_true", help="also report a first (cold) pass")
+    parser.add_argument("--sample", type=int, default=0, metavar="N",
+                        help="only N queries of each set (the heavy users take seconds each)")  # fmt: skip
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/search.py needs the seeded PostgreSQL database (DATABASE_URL).")
