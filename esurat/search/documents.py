@@ -17,7 +17,7 @@ LETTER_FIELDS = (
 
 def _recipient_names(letter_ids) -> dict[int, list[str]]:
     names = defaultdict(list)
-    rows = Recipient.objects.filter(letter_id__in=letter_ids).values_list(
+    rows = Recipient.objects.filter(letter_id__in=letter_ids).order_by("id").values_list(
         "letter_id", "position__title", "position__agency__name", "position__agency__short_name",
         "agency__name", "agency__short_name", "external__name",
     )  # fmt: skip

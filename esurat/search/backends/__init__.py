@@ -179,12 +179,17 @@ def _labelled(counts: dict) -> dict:
         ],
         "direction": [Facet(d, str(DIRECTION_LABELS[d]), n) for d, n in counts["direction"]],
         "state": [Facet(v, str(states.get(v, v)), n) for v, n in counts["state"]],
+        "read": [
+            Facet(v, str(READ_LABELS[v]), counts_read)
+            for v in ("unread", "read")
+            if (counts_read := dict(counts["read"]).get(v))
+        ],
     }
 
 
 def _facets(entries, user) -> tuple[int, dict]:
-    """The total and the counts by kind, agency, direction, state and read/unread, in one GROUP
-    BY over the matching visible letters."""
+    """The total and the counts by kind, agency, direction, state and read/unread, in one
+    GROUP BY over the matching readable letters (one pass over the matches)."""
     own, delegated = seat_position_ids(user)
     inbox = InboxEntry.objects.filter(position_id__in=own + delegated)
     # `IN (the user's inbox letters)`, not a correlated EXISTS: PostgreSQL hashes the user's
@@ -199,24 +204,17 @@ def _facets(entries, user) -> tuple[int, dict]:
         .values_list("kind_id", "agency_id", "origin", "state", "is_unread", "is_read")
         .annotate(n=Count("*"))
     )  # fmt: skip
-    by = {"kind": Counter(), "agency": Counter(), "direction": Counter(), "state": Counter(),
-          "read": Counter()}  # fmt: skip
+    by = {name: Counter() for name in ("kind", "agency", "direction", "state", "read")}
     total = 0
-    for kind, agency, origin, state, is_unread, is_read, n in groups:
+    for kind, agency, origin, state, unread, read, n in groups:
         total += n
         by["kind"][kind] += n
         by["agency"][agency] += n
         by["direction"]["in" if origin == Letter.Origin.REGISTERED else "out"] += n
         by["state"][state] += n
-        by["read"]["unread"] += n if is_unread else 0
-        by["read"]["read"] += n if is_read else 0
-    read = by.pop("read")
+        by["read"]["unread"] += n if unread else 0
+        by["read"]["read"] += n if read else 0
     facets = _labelled({name: counter.most_common() for name, counter in by.items()})
-    facets["read"] = [
-        Facet(value, str(READ_LABELS[value]), read[value])
-        for value in ("unread", "read")
-        if read[value]
-    ]
     return total, facets
 
 

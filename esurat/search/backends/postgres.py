@@ -122,6 +122,7 @@ def bulk_start() -> None:
 
 def bulk_end() -> None:
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction (the tests)
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for sql in TEXT_INDEXES.values():
             cursor.execute(sql)
