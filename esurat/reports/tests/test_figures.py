@@ -92,3 +92,22 @@ def test_it_rebuilds_the_daily_rows_to_the_same_figures(city, week):
         before.read_p90,
         before.paper_saved.sheets,
     )
+
+
+def test_it_sets_the_trial_agencies_against_the_live_ones(city, week):
+    from esurat.onboarding.actions import do_set_onboarding_state
+    from esurat.reports.access import access_evaluation
+    from esurat.reports.evaluation import evaluation
+
+    kominfo = city.agencies["Diskominfo"]
+    do_set_onboarding_state(agency=kominfo, state="trial", user=city.users["admin"])
+    scope, _agency = access_evaluation(city.users["admin"])
+    groups = {label: (n, f) for label, n, f in evaluation(scope, None, week, week)["groups"]}
+    agencies = city.government.agencies.count()
+    assert {label: n for label, (n, _f) in groups.items()} == {
+        "Trial agencies": 1,
+        "Live agencies": agencies - 1,
+    }
+    trial = groups["Trial agencies"][1]
+    assert (trial.letters_sent, trial.electronic, trial.paper) == (3, 4, 1)  # Kominfo's alone
+    assert groups["Live agencies"][1].letters_sent == 0
