@@ -35,7 +35,7 @@ def mark_read(request, code):
     notification = do_mark_read(notification=access_notification(request.user, code),
                                 user=request.user)  # fmt: skip
     if request.headers.get("HX-Request"):
-        return render(request, "notifications/list.html#entry", {"n": notification})
+        return render(request, "notifications/read.html", {"n": notification})
     return redirect("notifications:list")
 
 

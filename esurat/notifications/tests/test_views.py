@@ -57,6 +57,10 @@ def test_it_marks_one_read_with_htmx(client, city):
     assert "Mark read" not in response.content.decode()
     row.refresh_from_db()
     assert row.read_at is not None
+    # Both bells come back out of band with the new count (none unread: no badge).
+    page = response.content.decode()
+    assert page.count('hx-swap-oob="true"') == 2
+    assert 'id="bell-top"' in page and 'id="bell-tab"' in page and "nav-count" not in page
 
 
 def test_it_marks_all_read(client, city):
