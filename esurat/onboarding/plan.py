@@ -448,10 +448,10 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
             plan.problem(ROLE_SHEET, row.number, _("Unknown role “%(role)s”; use one of: "
                          "%(roles)s.") % {"role": row["Peran"], "roles": ", ".join(ROLES)})  # fmt: skip
             continue
-        if kind == Role.Kind.GOVERNMENT_ADMIN:
+        if kind in Role.CITY_KINDS:  # a government administrator, the leadership: no agency
             if scope is not None:
                 plan.problem(ROLE_SHEET, row.number, _("Only a government administrator may "
-                             "name another."))  # fmt: skip
+                             "grant a role over the whole city."))  # fmt: skip
                 continue
             code = ""
         elif not agency_ok(ROLE_SHEET, row, code):
@@ -566,7 +566,7 @@ def make_plan(government, sheets: dict[str, list[Row]], *, scope: set[int] | Non
         user_id, kind, agency_id = triple
         if (
             agency_id in scope_ids
-            and kind != Role.Kind.GOVERNMENT_ADMIN
+            and kind not in Role.CITY_KINDS
             and (
                 triple not in wanted_roles and user_id in db.user_by_id  # people without NIP stay
             )

@@ -45,7 +45,12 @@ EXAMPLES: dict[str, list] = {
 AGENCY_KINDS = {"sekretariat": "secretariat", "dinas": "office", "badan": "board",
                 "kecamatan": "district", "kelurahan": "village", "pimpinan": "leadership",
                 "lainnya": "other"}  # fmt: skip
-ROLES = {"pencatat": "clerk", "admin_opd": "agency_admin", "admin_pemda": "government_admin"}
+ROLES = {
+    "pencatat": "clerk",
+    "admin_opd": "agency_admin",
+    "admin_pemda": "government_admin",
+    "pimpinan": "leadership",  # Wali Kota / Sekda: the city's evaluation (esurat/reports)
+}
 ACTING = {"plt": "plt", "plh": "plh", "pj": "pj"}
 YES, NO = "Ya", "Tidak"
 

@@ -80,3 +80,20 @@ def test_it_shows_the_onboarding_link_to_administrators_only(client, city, agenc
         client.force_login(city.users[username])
         page = client.get(reverse("letters:inbox")).content
         assert (b'href="/onboarding/"' in page) is shown, username
+
+
+@pytest.mark.parametrize("role", ["admin_pemda", "pimpinan"])
+def test_it_refuses_an_agency_admin_a_role_over_the_whole_city(client, city, agency_admin, role):
+    client.force_login(agency_admin)
+    exported = client.get(reverse("onboarding:export")).content
+    from esurat.onboarding import workbook
+
+    read = workbook.read(exported)
+    data = {title: [[r[h] for h in workbook.SHEETS[title]] for r in rows]
+            for title, rows in read.items()}  # fmt: skip
+    data["Peran"].append([agency_admin.nip, role, ""])
+    upload(client, workbook.write(data))
+    problems = last_import().report["problems"]
+    assert [(p["sheet"], p["message"]) for p in problems] == [
+        ("Peran", "Only a government administrator may grant a role over the whole city.")
+    ]

@@ -141,6 +141,12 @@ def test_it_exports_the_demo_city_and_round_trips(client, admin, city):
     assert {r["NIP"] for r in read["Pegawai"]} == set(
         User.objects.filter(nip__isnull=False).values_list("nip", flat=True)
     )
+    # The Sekda's city-wide role travels as "pimpinan", with no agency (the Wali Kota, elected,
+    # has no NIP and is not in the workbook; an import leaves people without NIP as they are).
+    leaders = {
+        (r["NIP"], r["Kode Perangkat Daerah"]) for r in read["Peran"] if r["Peran"] == "pimpinan"
+    }
+    assert leaders == {(city.users["sekda"].nip, "")}
     upload(client, response.content)
     row = last_import()
     assert row.state == "checked" and row.report["problem_total"] == 0, row.report
