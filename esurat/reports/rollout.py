@@ -21,13 +21,10 @@ TRIAL, LIVE, NOT_STARTED = (
 
 def stages(government) -> dict[int, str]:
     """Each agency of the government (by pk) and its stage: trial, live or not_started."""
-    rows = Agency.objects.filter(government=government).values_list("pk", "is_onboarded")
-    states = dict(
-        AgencyOnboarding.objects.filter(agency__government=government).values_list(
-            "agency_id", "state"
-        )
+    rows = Agency.objects.filter(government=government).values_list(
+        "pk", "is_onboarded", "onboarding__state"
     )
-    return {pk: states.get(pk, LIVE if onboarded else NOT_STARTED) for pk, onboarded in rows}
+    return {pk: state or (LIVE if onboarded else NOT_STARTED) for pk, onboarded, state in rows}
 
 
 def went_live_on(agency) -> datetime.date | None:
