@@ -29,3 +29,18 @@ def test_the_sekda_reads_the_evaluation_on_desktop_and_phone(city, open_page, li
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360, wide
     box = phone.get_by_role("img", name=t("Copies sent per day")).bounding_box()
     assert box["width"] >= 300  # the chart takes the phone's width: its 10-px text stays legible
+
+
+def test_a_clerk_prints_the_incoming_agenda_book(city, open_page, live_server, shoot):
+    build_week(city)
+    page = open_page(phone=True)
+    page.set_default_timeout(60000)
+    login(page, live_server.url, "agendaris.kominfo")
+    page.goto(f"{live_server.url}/reports/books/")
+    page.fill("input[name=start]", "2026-11-01")
+    page.fill("input[name=end]", "2026-11-30")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(page, "books-form-phone")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=t("Download (XLSX)")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -2,15 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-
-def _style(form: forms.Form) -> None:
-    """Give each widget Bootstrap's class; Django itself adds aria-invalid and aria-describedby."""
-    for field in form.fields.values():
-        widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+from esurat.lib.forms import style_widgets
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -33,7 +25,7 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -41,4 +33,4 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)

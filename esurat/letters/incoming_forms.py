@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from esurat.letters.models import Classification, Letter, LetterKind, Security, Urgency
 from esurat.lib.dates import check_not_future
+from esurat.lib.forms import style_widgets
 
 SCAN_ACCEPT = "application/pdf,image/jpeg,image/png"
 
@@ -29,17 +30,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
-
-
-def _style(form: forms.Form) -> None:
-    """Bootstrap classes on every visible widget (radios and hidden fields keep their own)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput, forms.HiddenInput)):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if css not in widget.attrs.get("class", "").split():
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _date_input(**attrs):
@@ -124,7 +114,7 @@ class SenderFields(forms.Form):
     def __init__(self, *args, government=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.government = government
-        _style(self)
+        style_widgets(self)
 
     def clean_sender_date(self):
         date = self.cleaned_data.get("sender_date")
@@ -175,7 +165,7 @@ class RegisterIncomingForm(SenderFields):
                 label=_("Registry of"), queryset=agencies, to_field_name="code", empty_label=None
             )
             self.order_fields(["agency"])
-            _style(self)
+            style_widgets(self)
 
     def clean_received_on(self):
         date = self.cleaned_data["received_on"]
@@ -208,7 +198,7 @@ class SendToUnitForm(forms.Form):
     def __init__(self, *args, positions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = positions
-        _style(self)
+        style_widgets(self)
 
 
 class NoteForm(forms.Form):
@@ -216,4 +206,4 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_widgets(self)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from esurat.letters.models import LetterKind
+from esurat.lib.forms import style_widgets
 from esurat.reports.models import PaperPrices
 
 MAX_DAYS = 366
@@ -17,7 +18,7 @@ class PeriodForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     compare_start = forms.DateField(
         label=_("Compare from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -51,11 +52,15 @@ BOOKS = {
 class BookForm(forms.Form):
     book = forms.ChoiceField(label=_("Book"), choices=list(BOOKS.items()))
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ModelChoiceField(label=_("Letter kind"), required=False,
                                   queryset=LetterKind.objects.filter(is_active=True),
                                   to_field_name="code", empty_label=_("All kinds"))  # fmt: skip
     paper = forms.ChoiceField(label=_("Paper"), choices=LetterKind.Paper.choices, initial="A4")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
     def clean(self):
         data = super().clean()
@@ -72,6 +77,10 @@ class PaperPricesForm(forms.ModelForm):
     class Meta:
         model = PaperPrices
         fields = ["per_sheet", "toner_per_page", "per_envelope", "sheets_per_ream"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
     def clean(self):
         data = super().clean()
