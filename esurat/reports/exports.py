@@ -6,6 +6,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from esurat.lib import xlsx
 from esurat.lib.dates import long_date_id
 from esurat.signing.pdf import letterhead, place_of
 
@@ -30,7 +31,7 @@ def _sheet(ws, bold, title: str, columns: list, rows: list) -> None:
     for cell in ws[2]:
         cell.font = bold
     for row in rows:
-        ws.append(row)
+        ws.append(xlsx.row(ws, row))  # a subject or a name may start with "="
 
 
 def book_xlsx(book, agency, period) -> bytes:
