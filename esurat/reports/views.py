@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from esurat.lib.files import XLSX, file_response
 from esurat.reports import actions, exports
 from esurat.reports.access import access_books, access_evaluation, is_government_admin
 from esurat.reports.books import book
@@ -18,8 +19,6 @@ from esurat.reports.evaluation import evaluation, periods_from
 from esurat.reports.figures import Period, default_period, prices_for
 from esurat.reports.forms import BookForm, PaperPricesForm, PeriodForm
 from esurat.reports.rollout import went_live_on
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _evaluation(request):
@@ -30,9 +29,7 @@ def _evaluation(request):
 
 
 def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, name=name, content_type=content_type)
 
 
 @login_required
