@@ -101,9 +101,3 @@ def access_books(user, agency_code=None) -> tuple[Scope, Agency]:
     if agency is None:
         raise Http404
     return scope, agency
-
-
-def may_read_reports(user) -> dict:
-    """For the navigation: whether to link the dashboard and the books."""
-    return {"evaluation": evaluation_scope(user) is not None,
-            "books": books_scope(user) is not None}  # fmt: skip
