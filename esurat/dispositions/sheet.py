@@ -9,14 +9,13 @@ the giver's signature block.
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from esurat.dispositions.models import Disposition, Instruction
 from esurat.letters.models import InboxEntry, Letter, Registration
 from esurat.lib.dates import long_date_id
 from esurat.organisations.models import Agency
-from esurat.signing.pdf import letterhead, place_of
+from esurat.signing.pdf import letterhead, place_of, render_document_pdf
 
 
 @dataclass
@@ -104,13 +103,5 @@ def sheet_context(disposition: Disposition) -> dict:
 
 def render_sheet(disposition: Disposition) -> bytes:
     """The PDF bytes of the disposition's sheet."""
-    from weasyprint import HTML  # heavy import, only when a sheet is asked for
-
-    # The sheet is an official document: always in Indonesian, whatever the reader's UI language.
-    with translation.override("id"):
-        html = render_to_string("dispositions/sheet.html", sheet_context(disposition))
-    # Only data: URIs are fetched (the logo): nothing in a letter can make the server call out.
-    from esurat.signing.pdf import _weasy_tools
-
-    fetcher, fonts, _css = _weasy_tools()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(font_config=fonts)
+    # An official document: in Indonesian; only data: URIs are fetched (the logo).
+    return render_document_pdf("dispositions/sheet.html", sheet_context(disposition))

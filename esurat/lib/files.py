@@ -28,6 +28,7 @@ ALLOWED_TYPES = {
     "image/jpeg": "jpg",
     "image/png": "png",
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The extensions of each type served, the usual first; a name may end with any (kept as written).
 EXTENSIONS = {
     "application/pdf": ("pdf",),
@@ -35,6 +36,7 @@ EXTENSIONS = {
     "image/png": ("png",),
     "application/x-pem-file": ("pem", "crt"),
     "application/pkix-cert": ("cer", "der", "crt"),
+    XLSX: ("xlsx",),
 }
 # A page side longer than this many points (≈ 1.5 m) is no letter; rendering it would be a bomb.
 MAX_PAGE_SIDE_PT = 4300

@@ -39,7 +39,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -139,11 +139,9 @@ def _people(event) -> dict[int, str]:
             titles[pk] = title
             if holder:
                 people[holder] = ""
-        current = (
-            Assignment.objects.filter(among(Assignment, "position", chunk), starts_at__lte=now)
-            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-            .order_by("starts_at", "pk")
-        )
+        current = Assignment.objects.filter(
+            Assignment.in_force(now), among(Assignment, "position", chunk)
+        ).order_by("starts_at", "pk")
         if event["secret"]:
             current = current.exclude(kind=Assignment.Kind.DELEGATE)
         for position_id, user_id, kind in current.values_list("position_id", "user_id", "kind"):
@@ -155,7 +153,7 @@ def _people(event) -> dict[int, str]:
 def _label(kind: str, title: str) -> str:
     if kind == Assignment.Kind.DELEGATE:
         return _("as delegate of %(position)s") % {"position": title}
-    qualifier = {"plt": "Plt.", "plh": "Plh.", "pj": "Pj."}.get(kind, "")
+    qualifier = Assignment.QUALIFIERS.get(kind, "")
     return _("as %(qualifier)s %(position)s") % {"qualifier": qualifier, "position": title}
 
 

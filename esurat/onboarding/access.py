@@ -47,14 +47,6 @@ def access_scope(user) -> Scope:
     return scope
 
 
-def access_government_scope(user) -> Scope:
-    """The whole government's scope (the city overview), or Http404."""
-    scope = access_scope(user)
-    if not scope.is_government:
-        raise Http404
-    return scope
-
-
 def access_agency(user, code) -> tuple[Scope, Agency]:
     """An agency the user administers (by its code), or Http404."""
     scope = access_scope(user)

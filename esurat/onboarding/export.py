@@ -54,8 +54,10 @@ def export_workbook(government, *, agency_ids: set[int] | None) -> bytes:
              .values("id", "nip", "full_name", "email", "phone")}  # fmt: skip
     sheets["Penempatan"] = [[users[p["holder_id"]]["nip"], key_of[p["id"]]]
                             for p in mine if p["holder_id"] in users]  # fmt: skip
+    # Only the kinds the workbook names: the leadership role (esurat/reports) is granted in the
+    # admin, and an import leaves it alone.
     roles = (
-        Role.objects.filter(user_id__in=list(users))
+        Role.objects.filter(user_id__in=list(users), kind__in=ROLE_NAMES)
         .filter(
             Q(agency_id__in=ids) | Q(agency__isnull=True)
             if agency_ids is None

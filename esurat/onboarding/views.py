@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from esurat.lib.files import XLSX, file_response
 from esurat.onboarding import actions, workbook
 from esurat.onboarding.access import (
     access_agency,
@@ -24,17 +25,13 @@ from esurat.onboarding.forms import StateForm, UploadForm
 from esurat.onboarding.models import Import
 from esurat.onboarding.tasks import check_import, run_import
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(content, name=filename, content_type=XLSX)
 
 
 @login_required

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from esurat.lib import xlsx
+
 # sheet title → column headers, in order. Sheet titles cannot hold "/" in Excel: "Plt-Plh".
 SHEETS: dict[str, list[str]] = {
     "Perangkat Daerah": ["Kode", "Nama", "Nama Singkat", "Jenis", "Alamat", "E-mail", "Telepon",
@@ -214,7 +216,7 @@ def write(sheets: dict[str, list[list]]) -> bytes:
             head.append(cell)
         sheet.append(head)
         for row in sheets.get(title, []):
-            sheet.append(["" if v is None else str(v) for v in row])
+            sheet.append(xlsx.row(sheet, ["" if v is None else str(v) for v in row]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

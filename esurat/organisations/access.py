@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from esurat.organisations.models import Assignment, Position
@@ -21,7 +21,7 @@ class Seat:
 
     @property
     def qualifier(self) -> str:
-        return {"plt": "Plt.", "plh": "Plh.", "pj": "Pj."}.get(self.acting_as, "")
+        return Assignment.QUALIFIERS.get(self.acting_as, "")
 
 
 def seats_of(user, *, at=None) -> list[Seat]:
@@ -38,11 +38,7 @@ def seats_of(user, *, at=None) -> list[Seat]:
     if cached is not None and at is None:
         return cached
     at = at or timezone.now()
-    current = (
-        Assignment.objects.filter(user=user, starts_at__lte=at)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        .order_by()
-    )
+    current = Assignment.objects.filter(Assignment.in_force(at), user=user).order_by()
     held = Position.objects.filter(holder=user).order_by().values("pk")
     first = current.filter(position=OuterRef("pk")).order_by("starts_at", "pk")
     positions = (
@@ -76,11 +72,7 @@ def people_at(position, *, at=None):
     users = []
     if position.holder_id:
         users.append((position.holder, ""))
-    for a in (
-        position.assignments.filter(starts_at__lte=at)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        .select_related("user")
-    ):
+    for a in position.assignments.filter(Assignment.in_force(at)).select_related("user"):
         users.append((a.user, a.kind))
     return users
 

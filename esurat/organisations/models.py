@@ -269,6 +269,8 @@ class Assignment(models.Model):
         DELEGATE = "delegate", _("Delegate (secretary)")
 
     ACTING_KINDS = (Kind.PLT, Kind.PLH, Kind.PJ)
+    # What an acting official writes before the position's title ("Plh. Kepala Dinas …").
+    QUALIFIERS = {Kind.PLT: "Plt.", Kind.PLH: "Plh.", Kind.PJ: "Pj."}
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="assignments")
@@ -300,7 +302,12 @@ class Assignment(models.Model):
 
     @property
     def qualifier(self) -> str:
-        return {"plt": "Plt.", "plh": "Plh.", "pj": "Pj."}.get(self.kind, "")
+        return self.QUALIFIERS.get(self.kind, "")
+
+    @staticmethod
+    def in_force(at) -> Q:
+        """The filter of the assignments in force at `at`: started, and not ended yet."""
+        return Q(starts_at__lte=at) & (Q(ends_at__isnull=True) | Q(ends_at__gt=at))
 
 
 class Holiday(models.Model):

@@ -84,15 +84,13 @@ def people_at_positions(position_ids, *, at=None) -> dict[int, list[Person]]:
     ):
         people[pk].append(Person(name))
     acting = (
-        Assignment.objects.filter(position_id__in=position_ids, kind__in=Assignment.ACTING_KINDS,
-                                  starts_at__lte=at)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        Assignment.objects.filter(Assignment.in_force(at), position_id__in=position_ids,
+                                  kind__in=Assignment.ACTING_KINDS)
         .order_by("starts_at", "pk")
         .values_list("position_id", "user__full_name", "kind")
     )  # fmt: skip
-    qualifiers = {"plt": "Plt.", "plh": "Plh.", "pj": "Pj."}
     for pk, name, kind in acting:
-        people[pk].append(Person(name, qualifiers[kind]))
+        people[pk].append(Person(name, Assignment.QUALIFIERS[kind]))
     return people
 
 
@@ -450,9 +448,8 @@ def seats_by_user(government, *, at=None) -> dict[int, list[Seat]]:
     ).values_list("pk", "holder_id"):
         seats[user].append(Seat(pos, ""))
     for pos, user, kind in (
-        Assignment.objects.filter(position__agency__government=government, starts_at__lte=at,
+        Assignment.objects.filter(Assignment.in_force(at), position__agency__government=government,
                                   user__is_active=True)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
         .order_by("starts_at", "pk")
         .values_list("position_id", "user_id", "kind")
     ):  # fmt: skip

@@ -57,6 +57,12 @@ def evaluation_scope(user) -> Scope | None:
     return Scope(user.government, False, ids) if ids else None
 
 
+def is_government_admin(user) -> bool:
+    """Whether the user administers their whole government (sets the paper prices), read from
+    the roles evaluation_scope already read for the request."""
+    return any(kind == Role.Kind.GOVERNMENT_ADMIN for kind, _ in _roles(user))
+
+
 def books_scope(user) -> Scope | None:
     """The user's scope for printing registry books: the evaluation scope plus the agencies whose
     registry they keep."""
@@ -95,9 +101,3 @@ def access_books(user, agency_code=None) -> tuple[Scope, Agency]:
     if agency is None:
         raise Http404
     return scope, agency
-
-
-def may_read_reports(user) -> dict:
-    """For the navigation: whether to link the dashboard and the books."""
-    return {"evaluation": evaluation_scope(user) is not None,
-            "books": books_scope(user) is not None}  # fmt: skip

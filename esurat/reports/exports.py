@@ -3,11 +3,11 @@ under the agency's or the government's letterhead, as esurat/dispositions/sheet.
 
 import io
 
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from esurat.lib import xlsx
 from esurat.lib.dates import long_date_id
-from esurat.signing.pdf import letterhead, place_of
+from esurat.signing.pdf import letterhead, place_of, render_document_pdf
 
 
 def _workbook():
@@ -30,7 +30,7 @@ def _sheet(ws, bold, title: str, columns: list, rows: list) -> None:
     for cell in ws[2]:
         cell.font = bold
     for row in rows:
-        ws.append(row)
+        ws.append(xlsx.row(ws, row))  # a subject or a name may start with "="
 
 
 def book_xlsx(book, agency, period) -> bytes:
@@ -42,15 +42,7 @@ def book_xlsx(book, agency, period) -> bytes:
 
 
 def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    from esurat.signing.pdf import _weasy_tools
-
-    # Official documents: always in Indonesian, whatever the reader's UI language.
-    with translation.override("id"):
-        html = render_to_string(template, context)
-    fetcher, fonts, _css = _weasy_tools()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(font_config=fonts)
+    return render_document_pdf(template, context)  # official: always in Indonesian
 
 
 def book_pdf(book, agency, period, paper: str) -> bytes:

@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +86,3 @@ class PaperPricesForm(forms.ModelForm):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("A price cannot be negative."))
         return data
-
-
-def month_ago(today: datetime.date) -> datetime.date:
-    return today - datetime.timedelta(days=29)

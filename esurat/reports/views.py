@@ -11,15 +11,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from esurat.lib.files import XLSX, file_response
 from esurat.reports import actions, exports
-from esurat.reports.access import access_books, access_evaluation
+from esurat.reports.access import access_books, access_evaluation, is_government_admin
 from esurat.reports.books import book
 from esurat.reports.evaluation import evaluation, periods_from
 from esurat.reports.figures import Period, default_period, prices_for
 from esurat.reports.forms import BookForm, PaperPricesForm, PeriodForm
 from esurat.reports.rollout import went_live_on
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _evaluation(request):
@@ -30,9 +29,7 @@ def _evaluation(request):
 
 
 def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, name=name, content_type=content_type)
 
 
 @login_required
@@ -44,7 +41,7 @@ def dashboard(request):
         **ev, "form": form, "scope": scope, "agency": agency, "agencies": scope.agencies(),
         "go_live": _around_go_live(agency),
         "query": request.GET.urlencode(),
-        "may_set_prices": scope.city and _is_government_admin(request.user),
+        "may_set_prices": scope.city and is_government_admin(request.user),
     })  # fmt: skip
 
 
@@ -75,17 +72,11 @@ def _around_go_live(agency) -> dict | None:
             "compare_end": live_on - datetime.timedelta(days=1)}  # fmt: skip
 
 
-def _is_government_admin(user) -> bool:
-    from esurat.accounts.models import Role
-
-    return Role.objects.filter(user=user, kind=Role.Kind.GOVERNMENT_ADMIN).exists()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def prices(request):
     """The prices the city counts paper savings at: the government admin sets them."""
-    if not _is_government_admin(request.user) or request.user.government is None:
+    if not is_government_admin(request.user) or request.user.government is None:
         raise Http404
     government = request.user.government
     form = PaperPricesForm(request.POST or None, instance=prices_for(government))

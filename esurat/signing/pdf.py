@@ -315,6 +315,20 @@ def _weasy_tools():
     return _weasy.fetcher, _weasy.fonts, _weasy.css
 
 
+def render_document_pdf(template: str, context: dict) -> bytes:
+    """An official document other than a letter (a disposition sheet, a registry book, the
+    evaluation report) as a PDF: always in Indonesian, whatever the reader's UI language, its
+    own page styles, and only data: URIs fetched (a logo)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML  # imported late: importing loads Pango
+
+    with translation.override("id"):
+        html = render_to_string(template, context)
+    fetcher, fonts, _css = _weasy_tools()
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(font_config=fonts)
+
+
 def render_letter_pdf(
     letter, *, signer: SignerBlock, provider: str, draft: bool = False, cosigners=()
 ) -> bytes:

