@@ -292,8 +292,8 @@ def search(
         with connection.cursor() as cursor:
             # JIT compiles each plan (~55 ms) for statements that then run in a few ms; bitmaps
             # of common words stay exact (not lossy) in 32 MB.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '32MB'")
+            cursor.execute("SELECT set_config('jit', 'off', true), "
+                           "set_config('work_mem', '32MB', true)")  # fmt: skip
         return _search(user, query, filters, order, after)
 
 
