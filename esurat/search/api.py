@@ -63,7 +63,13 @@ class SearchFacetsOut(Schema):
 
 
 class SearchPage(Schema):
-    total: int = Field(description="Every matching letter the caller may read")
+    total: int = Field(
+        description="How many matching letters the caller may read, counted up to 1,000"
+    )
+    total_capped: bool = Field(
+        description="More than `total` letters match (counting stopped at 1,000; facets are then"
+        " empty: narrow the search with filters to count them)"
+    )
     items: list[SearchHitOut]
     facets: SearchFacetsOut
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
@@ -92,7 +98,7 @@ def search_letters(request, query: Query[SearchQuery]):
     )  # fmt: skip
     found = search(request.auth, query.q, filters, query.order, query.cursor or "")
     return {
-        "total": found.total, "items": [_hit(letter) for letter in found.hits],
+        "total": min(found.total, found.cap), "total_capped": found.capped, "items": [_hit(letter) for letter in found.hits],
         "facets": {name: [vars(f) for f in facets] for name, facets in found.facets.items()},
         "next_cursor": found.next_cursor or None, "similar_names": found.fuzzy,
     }  # fmt: skip

@@ -17,11 +17,17 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from esurat.letters.access import seat_position_ids, visible_letter_ids
+from esurat.letters.access import (
+    reads_many_letters,
+    seat_position_ids,
+    visible_letter_exists,
+    visible_letter_ids,
+)
 from esurat.letters.models import InboxEntry, Letter, LetterKind
 from esurat.organisations.models import Agency
 from esurat.search.backends import postgres, sqlite
@@ -29,6 +35,13 @@ from esurat.search.models import SearchEntry
 from esurat.search.text import Term, number_text, snippet, strip_tags, terms
 
 PAGE_SIZE = 20
+# Totals are counted up to COUNT_CAP (shown as "1,000+" above it) and facets only for at most
+# that many matches: counting 88,000 matches exactly on each search costs seconds at 1,000,000
+# letters (bench/README.md, issue 12), and is not a useful number to read.
+COUNT_CAP = 1000
+# Above this many participation and inbox rows (or for a registry clerk), the scope is written as
+# correlated EXISTS (access.visible_letter_exists) instead of `IN (the ids one may read)`.
+MANY_LETTERS = 2000
 
 
 def _backend():
@@ -85,11 +98,20 @@ class Filters:
 @dataclass
 class Results:
     hits: list  # Letter objects (with kind, agency, sender), each with .snippet and .unread
-    total: int
+    total: int  # at most COUNT_CAP + 1 (see `capped`)
     facets: dict = field(default_factory=dict)  # name -> [(value, count)], largest first
     next_cursor: str = ""
     terms: list = field(default_factory=list)
     fuzzy: bool = False
+
+    @property
+    def capped(self) -> bool:
+        """More than COUNT_CAP letters matched: `total` is not exact and there are no facets."""
+        return self.total > COUNT_CAP
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
 
 
 DIRECTION = {"in": Letter.Origin.REGISTERED, "out": Letter.Origin.DRAFTED}
@@ -187,23 +209,33 @@ def _labelled(counts: dict) -> dict:
     }
 
 
+COLUMNS = "kind_id, agency_id, origin, state, is_unread, is_read"
+
+
 def _facets(entries, user) -> tuple[int, dict]:
     """The total and the counts by kind, agency, direction, state and read/unread, in one
-    GROUP BY over the matching readable letters (one pass over the matches)."""
+    GROUP BY over at most COUNT_CAP + 1 of the matching readable letters. Above COUNT_CAP the
+    total is COUNT_CAP + 1 (shown as "1,000+") and there are no facets."""
     own, delegated = seat_position_ids(user)
-    inbox = InboxEntry.objects.filter(position_id__in=own + delegated)
-    # `IN (the user's inbox letters)`, not a correlated EXISTS: PostgreSQL hashes the user's
-    # rows once instead of probing the inbox index once per matching letter (bench/README.md).
-    flag = lambda rows: ExpressionWrapper(  # noqa: E731
-        Q(letter_id__in=rows.values("letter_id")), output_field=BooleanField()
-    )
-    groups = (
+    inbox = InboxEntry.objects.filter(letter_id=OuterRef("letter_id"),
+                                      position_id__in=own + delegated)  # fmt: skip
+    flag = lambda rows: ExpressionWrapper(Exists(rows), output_field=BooleanField())  # noqa: E731
+    bounded = (
         entries.order_by()
         .annotate(is_unread=flag(inbox.filter(read_at__isnull=True)),
                   is_read=flag(inbox.filter(read_at__isnull=False)))
-        .values_list("kind_id", "agency_id", "origin", "state", "is_unread", "is_read")
-        .annotate(n=Count("*"))
-    )  # fmt: skip
+        .values_list(*COLUMNS.split(", "))
+    )[: COUNT_CAP + 1]  # fmt: skip
+    try:
+        sql, params = bounded.query.sql_with_params()
+    except EmptyResultSet:  # nothing to read (no seat, no registry)
+        return 0, {name: [] for name in ("kind", "agency", "direction", "state", "read")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COLUMNS}, COUNT(*) FROM ({sql}) AS m GROUP BY {COLUMNS}",
+            params,
+        )
+        groups = cursor.fetchall()
     by = {name: Counter() for name in ("kind", "agency", "direction", "state", "read")}
     total = 0
     for kind, agency, origin, state, unread, read, n in groups:
@@ -214,6 +246,8 @@ def _facets(entries, user) -> tuple[int, dict]:
         by["state"][state] += n
         by["read"]["unread"] += n if unread else 0
         by["read"]["read"] += n if read else 0
+    if total > COUNT_CAP:
+        return total, {name: [] for name in by}
     facets = _labelled({name: counter.most_common() for name, counter in by.items()})
     return total, facets
 
@@ -252,11 +286,29 @@ def search(
     An empty query lists the visible letters (filters still apply). When the words match
     nothing, a second try tolerates misspelt names (`fuzzy`). `after` is the page's cursor
     (Results.next_cursor of the previous page)."""
+    if connection.vendor != "postgresql":
+        return _search(user, query, filters, order, after)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # JIT compiles each plan (~55 ms) for statements that then run in a few ms; bitmaps
+            # of common words stay exact (not lossy) in 32 MB.
+            cursor.execute("SELECT set_config('jit', 'off', true), "
+                           "set_config('work_mem', '32MB', true)")  # fmt: skip
+        return _search(user, query, filters, order, after)
+
+
+def _scope(user) -> Q:
+    """The letters the user may read, in the form that is faster for them: `IN (their ids)` for
+    a few hundred letters, correlated EXISTS for many (the same rule, esurat.letters.access)."""
+    if reads_many_letters(user, MANY_LETTERS):
+        return visible_letter_exists(user, "letter_id")
+    return Q(letter_id__in=visible_letter_ids(user))
+
+
+def _search(user, query, filters, order, after) -> Results:
     found = terms(query)
     entries = _filtered(
-        SearchEntry.objects.filter(
-            government_id=user.government_id, letter_id__in=visible_letter_ids(user)
-        ),
+        SearchEntry.objects.filter(_scope(user), government_id=user.government_id),
         user,
         filters,
     )

@@ -32,6 +32,7 @@ def test_it_answers_the_letters_found_with_facets_and_a_cursor(client, city):
                                             "count": 1}]  # fmt: skip
     client.force_login(city.users["agendaris.pupr"])  # another agency's clerk
     assert client.get(URL, {"q": "1187 bappeda"}).json() == {
-        "total": 0, "items": [], "next_cursor": None, "similar_names": False,
+        "total": 0, "total_capped": False, "items": [], "next_cursor": None,
+        "similar_names": False,
         "facets": {"kind": [], "agency": [], "direction": [], "state": [], "read": []},
     }  # fmt: skip

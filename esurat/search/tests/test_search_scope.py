@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from esurat.letters.access import letters_visible_to, visible_letter_ids
+from esurat.letters.access import letters_visible_to, visible_letter_exists, visible_letter_ids
 from esurat.letters.models import Letter
 from esurat.letters.tests.incoming_factories import register
 from esurat.letters.tests.test_access_matrix import (
@@ -19,9 +19,20 @@ from esurat.letters.tests.test_access_matrix import (
     STATES,
     make_letter,
 )
+from esurat.search import backends
 from esurat.search.backends import index_letters, search
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["ids", "exists"])
+def scope_form(request, monkeypatch):
+    """Every test runs with both forms of the scope: `IN (the ids one may read)` (few letters)
+    and correlated EXISTS (many letters, or a registry clerk)."""
+    many = request.param == "exists"
+    monkeypatch.setattr(backends, "reads_many_letters", lambda user, threshold: many)
+    return request.param
+
 
 WORD = "matriks"
 # Incoming letters registered by Diskominfo's clerk, not yet sent on: the clerk sees the B one;
@@ -93,6 +104,8 @@ def test_it_scopes_by_the_same_rule_as_every_other_list(city, letters):
         ids = set(letters_visible_to(user).values_list("pk", flat=True))
         found = Letter.objects.filter(pk__in=visible_letter_ids(user))
         assert set(found.values_list("pk", flat=True)) == ids, persona
+        found = Letter.objects.filter(visible_letter_exists(user, "pk"))
+        assert set(found.values_list("pk", flat=True)) == ids, persona
 
 
 def test_it_never_finds_a_secret_letter_for_a_delegate_or_a_clerk(city, letters):
@@ -130,3 +143,20 @@ def test_it_shows_and_counts_only_readable_letters_on_the_page_and_in_the_api(
         assert body["total"] == len(want), persona
         assert all(sum(f["count"] for f in body["facets"][n]) == len(want)
                    for n in ("kind", "agency", "direction", "state")), persona  # fmt: skip
+
+
+def test_it_counts_up_to_the_cap_and_then_shows_no_facets(client, city, letters, monkeypatch):
+    monkeypatch.setattr(backends, "COUNT_CAP", 2)
+    user = _fresh(city.users["kadis.kominfo"])
+    want = {letter.pk for letter, seen_by in letters if "kadis.kominfo" in seen_by}
+    assert len(want) > 2
+    results, got = _all_hits(user, WORD)
+    assert got == want  # every readable letter is still listed, page by page
+    assert results.total == 3 and results.capped
+    assert all(facets == [] for facets in results.facets.values())
+    client.force_login(user)
+    html = client.get(reverse("search:results"), {"q": WORD}).content.decode()
+    assert "More than 2 letters found" in html
+    body = client.get("/api/v1/search", {"q": WORD}).json()
+    assert body["total"] == 2 and body["total_capped"] is True
+    assert body["facets"] == {"kind": [], "agency": [], "direction": [], "state": [], "read": []}
