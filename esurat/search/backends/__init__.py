@@ -17,16 +17,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from esurat.letters.access import (
-    reads_many_letters,
     seat_position_ids,
     visible_letter_exists,
-    visible_letter_ids,
 )
 from esurat.letters.models import InboxEntry, Letter, LetterKind
 from esurat.organisations.models import Agency
@@ -39,9 +36,6 @@ PAGE_SIZE = 20
 # that many matches: counting 88,000 matches exactly on each search costs seconds at 1,000,000
 # letters (bench/README.md, issue 12), and is not a useful number to read.
 COUNT_CAP = 1000
-# Above this many participation and inbox rows (or for a registry clerk), the scope is written as
-# correlated EXISTS (access.visible_letter_exists) instead of `IN (the ids one may read)`.
-MANY_LETTERS = 2000
 
 
 def _backend():
@@ -65,9 +59,9 @@ def bulk_start() -> None:
     _backend().bulk_start()
 
 
-def bulk_end() -> None:
-    """After a bulk load: build the text indexes again (idempotent)."""
-    _backend().bulk_end()
+def bulk_end(jobs: int = 1) -> None:
+    """After a bulk load: build the text indexes again (idempotent), `jobs` at a time."""
+    _backend().bulk_end(jobs)
 
 
 def remove(letter_ids) -> None:
@@ -209,47 +203,69 @@ def _labelled(counts: dict) -> dict:
     }
 
 
-COLUMNS = "kind_id, agency_id, origin, state, is_unread, is_read"
+def _readable(user) -> Q:
+    """Where a search starts: the backend's fast form of "what the user may read" (PostgreSQL:
+    the `readers` keys and their GIN index; SQLite: `IN (their ids)`)."""
+    return _backend().readable(user)
 
 
-def _facets(entries, user) -> tuple[int, dict]:
-    """The total and the counts by kind, agency, direction, state and read/unread, in one
-    GROUP BY over at most COUNT_CAP + 1 of the matching readable letters. Above COUNT_CAP the
-    total is COUNT_CAP + 1 (shown as "1,000+") and there are no facets."""
+def _rule(user, among=None) -> Q:
+    """The rule itself (esurat.letters.access, as correlated EXISTS), checked on every result
+    after the fast form found it: a stale key can hide a letter, never show one. `among`: the
+    ids being checked."""
+    return visible_letter_exists(user, "letter_id", among)
+
+
+def _bounded(matched, user) -> tuple[list[tuple], dict]:
+    """The newest COUNT_CAP + 1 matches the user may read, as (letter_id, sort_at) newest first,
+    and the counts by kind, agency, direction, state and read/unread over them. Two queries: the
+    newest matches by the fast form, then the rule, the facets' columns and the user's inbox
+    marks for those ids alone; more only if the rule refused some (a stale key). Above
+    COUNT_CAP there are no facets."""
     own, delegated = seat_position_ids(user)
     inbox = InboxEntry.objects.filter(letter_id=OuterRef("letter_id"),
                                       position_id__in=own + delegated)  # fmt: skip
     flag = lambda rows: ExpressionWrapper(Exists(rows), output_field=BooleanField())  # noqa: E731
-    bounded = (
-        entries.order_by()
-        .annotate(is_unread=flag(inbox.filter(read_at__isnull=True)),
-                  is_read=flag(inbox.filter(read_at__isnull=False)))
-        .values_list(*COLUMNS.split(", "))
-    )[: COUNT_CAP + 1]  # fmt: skip
-    try:
-        sql, params = bounded.query.sql_with_params()
-    except EmptyResultSet:  # nothing to read (no seat, no registry)
-        return 0, {name: [] for name in ("kind", "agency", "direction", "state", "read")}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {COLUMNS}, COUNT(*) FROM ({sql}) AS m GROUP BY {COLUMNS}",
-            params,
-        )
-        groups = cursor.fetchall()
+    inbox_of = lambda ids: inbox.filter(letter_id__in=ids)  # noqa: E731 (see _rule's `among`)
+    visible, last = [], None
+    while len(visible) <= COUNT_CAP:
+        batch = _after_row(matched, last).order_by("-sort_at", "-letter_id")
+        ids = list(batch.values_list("letter_id", "sort_at")[: COUNT_CAP + 1])
+        if ids:
+            among = [pk for pk, _at in ids]
+            rows = SearchEntry.objects.filter(_rule(user, among), letter_id__in=among).annotate(
+                is_unread=flag(inbox_of(among).filter(read_at__isnull=True)),
+                is_read=flag(inbox_of(among).filter(read_at__isnull=False)),
+            )
+            found = {row[0]: row for row in rows.values_list("letter_id", "sort_at", *COLUMNS)}
+            visible += [found[pk] for pk, _at in ids if pk in found]
+            last = ids[-1]
+        if len(ids) <= COUNT_CAP:
+            break
+    visible = visible[: COUNT_CAP + 1]
+    newest = [(row[0], row[1]) for row in visible]
     by = {name: Counter() for name in ("kind", "agency", "direction", "state", "read")}
-    total = 0
-    for kind, agency, origin, state, unread, read, n in groups:
-        total += n
-        by["kind"][kind] += n
-        by["agency"][agency] += n
-        by["direction"]["in" if origin == Letter.Origin.REGISTERED else "out"] += n
-        by["state"][state] += n
-        by["read"]["unread"] += n if unread else 0
-        by["read"]["read"] += n if read else 0
-    if total > COUNT_CAP:
-        return total, {name: [] for name in by}
-    facets = _labelled({name: counter.most_common() for name, counter in by.items()})
-    return total, facets
+    if len(visible) > COUNT_CAP:
+        return newest, {name: [] for name in by}
+    for _pk, _at, kind, agency, origin, state, unread, read in visible:
+        by["kind"][kind] += 1
+        by["agency"][agency] += 1
+        by["direction"]["in" if origin == Letter.Origin.REGISTERED else "out"] += 1
+        by["state"][state] += 1
+        by["read"]["unread"] += 1 if unread else 0
+        by["read"]["read"] += 1 if read else 0
+    return newest, _labelled({name: counter.most_common() for name, counter in by.items()})
+
+
+def _after_row(entries, last: tuple | None):
+    """The entries after (letter_id, sort_at) in newest-first order."""
+    if last is None:
+        return entries
+    pk, at = last
+    return entries.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
+
+
+COLUMNS = ("kind_id", "agency_id", "origin", "state", "is_unread", "is_read")
 
 
 def _page(user, rows, found: list[Term]) -> list[Letter]:
@@ -297,51 +313,56 @@ def search(
         return _search(user, query, filters, order, after)
 
 
-def _scope(user) -> Q:
-    """The letters the user may read, in the form that is faster for them: `IN (their ids)` for
-    a few hundred letters, correlated EXISTS for many (the same rule, esurat.letters.access)."""
-    if reads_many_letters(user, MANY_LETTERS):
-        return visible_letter_exists(user, "letter_id")
-    return Q(letter_id__in=visible_letter_ids(user))
-
-
 def _search(user, query, filters, order, after) -> Results:
     found = terms(query)
+    backend = _backend()
     entries = _filtered(
-        SearchEntry.objects.filter(_scope(user), government_id=user.government_id),
+        SearchEntry.objects.filter(_readable(user), government_id=user.government_id),
         user,
         filters,
     )
     order = order if order in Order.CHOICES else Order.NEWEST
-    fuzzy = False
+    fuzzy, matched, number_part = False, entries, ""
     if found:
-        backend = _backend()
         number = number_text(query)
-        exact = backend.match(entries, found, "", fuzzy=False, government_id=user.government_id)
-        total, facets = _facets(exact, user)
-        if not total and number:
-            # Part of a number found in no word ("187/bappeda"): anywhere in the letters'
-            # numbers. Only as a second try: a whole number's words are found in ~20 ms, its
-            # trigrams read in ~190 ms at 1,000,000 letters (bench/README.md, issue 12).
-            exact = backend.match(entries, found, number, fuzzy=False,
-                                  government_id=user.government_id)  # fmt: skip
-            total, facets = _facets(exact, user)
-        if not total and not number:
-            fuzzy = True
-            exact = backend.match(entries, found, "", fuzzy=True, government_id=user.government_id)
-            total, facets = _facets(exact, user)
-        entries = exact
+        # A number found in no word ("187/bappeda") is looked for in the letters' numbers only as
+        # a second try: a whole number's words are found in ~20 ms, its trigrams read in ~190 ms
+        # at 1,000,000 letters (bench/README.md, issue 12). Misspelt names are the last try.
+        tries = [("", False), (number, False) if number else ("", True)]
+        for number_part, fuzzy in tries:
+            matched = backend.match(entries, found, number_part, fuzzy=fuzzy,
+                                    government_id=user.government_id)  # fmt: skip
+            newest, facets = _bounded(matched, user)
+            if newest:
+                break
     else:
-        total, facets = _facets(entries, user)
+        newest, facets = _bounded(entries, user)
         order = Order.NEWEST
+    total = len(newest)
     if not total:
         return Results(hits=[], total=0, facets=facets, terms=found, fuzzy=fuzzy)
     if order == Order.RELEVANT:
-        ordered = _after(entries, order, after).order_by("-rank", "-letter_id")
+        # Ranked among the newest COUNT_CAP + 1 readable matches (all of them below the cap):
+        # ranking each of 88,000 matches of a common word costs seconds (issue 12).
+        ranked = SearchEntry.objects.filter(letter_id__in=[r[0] for r in newest]).annotate(
+            rank=backend.ranking(found)
+        )
+        ordered = _after(ranked, order, after).order_by("-rank", "-letter_id")
         rows = list(ordered.values_list("letter_id", "rank")[: PAGE_SIZE + 1])
+    elif total <= COUNT_CAP or len(_after_rows(newest, after)) > PAGE_SIZE:
+        rows = _after_rows(newest, after)[: PAGE_SIZE + 1]
     else:
-        ordered = _after(entries, order, after).order_by("-sort_at", "-letter_id")
-        rows = list(ordered.values_list("letter_id", "sort_at")[: PAGE_SIZE + 1])
+        # Past the newest COUNT_CAP + 1: read on from the cursor, each row checked by the rule.
+        ordered = _after(matched, order, after).order_by("-sort_at", "-letter_id")
+        page = list(ordered.values_list("letter_id", "sort_at")[: PAGE_SIZE + 1])
+        among = [r[0] for r in page]
+        allowed = set(SearchEntry.objects.filter(_rule(user, among), letter_id__in=among)
+                      .values_list("letter_id", flat=True))  # fmt: skip
+        more = len(page) > PAGE_SIZE
+        rows = [r for r in page[:PAGE_SIZE] if r[0] in allowed]
+        cursor = _encode(page[PAGE_SIZE - 1][1].isoformat(), page[PAGE_SIZE - 1][0]) if more else ""
+        return Results(hits=_page(user, rows, found), total=total, facets=facets,
+                       next_cursor=cursor, terms=found, fuzzy=fuzzy)  # fmt: skip
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     cursor = ""
@@ -350,3 +371,15 @@ def _search(user, query, filters, order, after) -> Results:
         cursor = _encode(last[1].isoformat() if order == Order.NEWEST else repr(last[1]), last[0])
     return Results(hits=_page(user, rows, found), total=total, facets=facets,
                    next_cursor=cursor, terms=found, fuzzy=fuzzy)  # fmt: skip
+
+
+def _after_rows(rows: list[tuple], cursor: str) -> list[tuple]:
+    """The (letter_id, sort_at) rows after the newest-first cursor."""
+    parts = _decode(cursor) if cursor else []
+    if len(parts) != 2:
+        return rows
+    try:
+        at, pk = datetime.datetime.fromisoformat(parts[0]), int(parts[1])
+    except ValueError:
+        return rows
+    return [r for r in rows if r[1] < at or (r[1] == at and r[0] < pk)]

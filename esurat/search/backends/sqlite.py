@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
 
+from esurat.letters.access import visible_letter_ids
 from esurat.letters.models import ExternalParty
 from esurat.organisations.models import Agency
 from esurat.search.documents import entries_for
@@ -93,19 +94,33 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
     condition = Q(letter_id__in=hits)
     if number:
         condition |= Q(numbers__contains=number)
-    rank = RawSQL(
+    return entries.filter(condition).annotate(rank=_rank(expression))
+
+
+def ranking(terms) -> RawSQL:
+    """How well an entry matches the terms (higher first): FTS5's bm25, weighted by column."""
+    return _rank(_expression(terms, {}))
+
+
+def _rank(expression: str) -> RawSQL:
+    return RawSQL(
         f"COALESCE((SELECT -bm25(search_fts, {WEIGHTS}) FROM search_fts WHERE search_fts "
         f"MATCH %s AND search_fts.rowid = {TABLE}.letter_id), 0.0)",
         [expression],
         output_field=FloatField(),
     )
-    return entries.filter(condition).annotate(rank=rank)
 
 
 def bulk_start() -> None:
     """Nothing to prepare: FTS5 takes rows in bulk as fast as one by one."""
 
 
-def bulk_end() -> None:
+def bulk_end(jobs: int = 1) -> None:
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+
+def readable(user) -> Q:
+    """The entries of the letters the user may read (`IN (their ids)`): no readers column here,
+    the embedded database serves a small government."""
+    return Q(letter_id__in=visible_letter_ids(user))

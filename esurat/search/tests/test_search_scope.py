@@ -7,6 +7,7 @@ import itertools
 import re
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from esurat.letters.access import letters_visible_to, visible_letter_exists, visible_letter_ids
@@ -25,12 +26,16 @@ from esurat.search.backends import index_letters, search
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True, params=["ids", "exists"])
+@pytest.fixture(autouse=True, params=["readers", "rule"])
 def scope_form(request, monkeypatch):
-    """Every test runs with both forms of the scope: `IN (the ids one may read)` (few letters)
-    and correlated EXISTS (many letters, or a registry clerk)."""
-    many = request.param == "exists"
-    monkeypatch.setattr(backends, "reads_many_letters", lambda user, threshold: many)
+    """Every test runs with each of the two layers of the scope alone, so each must be exact by
+    itself: "readers" the fast form a search starts from (PostgreSQL: the `readers` keys; SQLite:
+    `IN (the ids one may read)`) with the rule's check on results turned off; "rule" the check
+    (correlated EXISTS) on every letter of the government, the fast form turned off."""
+    if request.param == "readers":
+        monkeypatch.setattr(backends, "_rule", lambda user, among=None: Q())
+    else:
+        monkeypatch.setattr(backends, "_readable", lambda user: Q())
     return request.param
 
 
