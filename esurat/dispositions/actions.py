@@ -28,6 +28,7 @@ from esurat.lib.files import check_upload, safe_filename
 from esurat.lib.workdays import check_working_day, default_due_date
 from esurat.notifications import events as notices
 from esurat.organisations.models import Position
+from esurat.search.backends import refresh_readers
 
 MAX_FILES = 10
 
@@ -71,6 +72,7 @@ def _add_participants(letter: Letter, position_ids) -> None:
          for pid in position_ids],
         ignore_conflicts=True,
     )  # fmt: skip
+    refresh_readers([letter.pk])  # the new recipients find the letter in search
 
 
 def _drop_participant(letter: Letter, position_id: int) -> None:
@@ -82,6 +84,7 @@ def _drop_participant(letter: Letter, position_id: int) -> None:
         Participant.objects.filter(
             letter=letter, position_id=position_id, role=Participant.Role.DISPOSITION
         ).delete()
+        refresh_readers([letter.pk])
 
 
 def _receives(letter: Letter, position_id: int) -> bool:

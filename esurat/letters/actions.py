@@ -422,7 +422,6 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     )  # fmt: skip
     letter.state = Letter.State.IN_REVIEW if reviewers else Letter.State.AWAITING_SIGNATURE
     letter.save(update_fields=["review_round", "state", "updated_at"])
-    index_letter(letter)
     roles = [(p, Participant.Role.REVIEWER) for p in reviewers]
     roles.append((letter.signatory_position, Participant.Role.SIGNATORY))
     roles += [(p, Participant.Role.SIGNATORY) for p in planned_cosignatories(letter)]
@@ -430,6 +429,7 @@ def do_submit(*, letter: Letter, seat, user, ip_address=None) -> Letter:
     Participant.objects.bulk_create(
         [Participant(letter=letter, position=p, role=r) for p, r in roles], ignore_conflicts=True
     )
+    index_letter(letter)  # after the participations: the reviewers and signatory find it
     if reviewers:
         notices.draft_to_review(letter, reviewers[0])
     else:

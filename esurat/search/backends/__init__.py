@@ -2,6 +2,7 @@
 
     index_letter(letter)   make the letter's current state findable (in the caller's transaction)
     index_letters(ids)     the same for a batch (manage.py reindex)
+    refresh_readers(ids)   only who may find them (a participation or inbox row changed)
     remove(letter_ids)     forget letters
     search(user, query, filters, order, after) -> Results (a page, facets, total)
 
@@ -52,6 +53,13 @@ def index_letter(letter: Letter) -> None:
 def index_letters(letter_ids) -> int:
     """Write the search entries of these letters (a batch); returns how many were written."""
     return _backend().index(list(letter_ids))
+
+
+def refresh_readers(letter_ids) -> None:
+    """Who may find these letters changed (a participation, an inbox row or a registration added
+    or removed) but nothing else: write only that part of their entries, in the caller's
+    transaction."""
+    _backend().refresh_readers(list(letter_ids))
 
 
 def bulk_start() -> None:

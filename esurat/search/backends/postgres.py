@@ -137,6 +137,22 @@ def index(letter_ids) -> int:
         return cursor.rowcount
 
 
+def refresh_readers(letter_ids) -> None:
+    """Write the readers keys of these letters again (after participations, inbox rows or
+    registrations changed without the rest of the entry)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH k AS ({READERS_SQL}),
+                rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k
+                       GROUP BY letter_id)
+                UPDATE {TABLE} e SET readers = COALESCE(rd.readers, '{{}}')
+                FROM (SELECT unnest(%(ids)s::bigint[]) AS letter_id) AS changed
+                LEFT JOIN rd ON rd.letter_id = changed.letter_id
+                WHERE e.letter_id = changed.letter_id""",
+            {"ids": list(letter_ids), **READERS_PARAMS},
+        )
+
+
 def delete(letter_ids) -> None:
     SearchEntry.objects.filter(letter_id__in=list(letter_ids)).delete()
 

@@ -48,6 +48,10 @@ def _delete_fts(cursor, ids) -> None:
         cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", chunk)
 
 
+def refresh_readers(letter_ids) -> None:
+    """Nothing to do: SQLite reads who may read a letter from the letters' own tables."""
+
+
 def delete(letter_ids) -> None:
     ids = list(letter_ids)
     SearchEntry.objects.filter(letter_id__in=ids).delete()

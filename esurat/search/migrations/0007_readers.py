@@ -18,7 +18,7 @@ INDEX = "CREATE INDEX IF NOT EXISTS search_readers ON search_searchentry USING g
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from esurat.search.backends.postgres import READERS_PARAMS, READERS_SQL
+    from esurat.search.backends.postgres import refresh_readers
 
     with schema_editor.connection.cursor() as cursor:
         for sql in ADD:
@@ -26,14 +26,8 @@ def forwards(apps, schema_editor):
         cursor.execute("SELECT letter_id FROM search_searchentry ORDER BY letter_id")
         ids = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(ids), 5000):
-            cursor.execute(
-                f"""WITH k AS ({READERS_SQL}),
-                    rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k
-                           GROUP BY letter_id)
-                    UPDATE search_searchentry e SET readers = rd.readers
-                    FROM rd WHERE rd.letter_id = e.letter_id""",
-                {"ids": ids[start : start + 5000], **READERS_PARAMS},
-            )
+            refresh_readers(ids[start : start + 5000])
+    with schema_editor.connection.cursor() as cursor:
         cursor.execute(INDEX)
 
 
