@@ -110,8 +110,9 @@ class Term:
 
 
 def terms(query: str) -> list[Term]:
-    """The query's words: stop words dropped (unless nothing else is left), the last word matched
-    as a prefix (a word or a number still typed). Only the last: a short number part as a prefix
+    """The query's words: stop words dropped (unless nothing else is left), the last word marked
+    as a prefix (a word or a number still typed: the facade tries it when the whole words find
+    nothing). Only the last: a short number part as a prefix
     ("1:*", "000:*") reads the postings of thousands of words (0.5 s at 1,000,000 letters); a
     number part found in no word (187 of 1187) is found by the facade's second try on the
     letters' numbers (esurat.search.backends.search)."""

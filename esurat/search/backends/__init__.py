@@ -16,7 +16,7 @@ import base64
 import datetime
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
@@ -330,14 +330,20 @@ def _search(user, query, filters, order, after) -> Results:
         filters,
     )
     order = order if order in Order.CHOICES else Order.NEWEST
-    fuzzy, matched, number_part = False, entries, ""
+    fuzzy, matched = False, entries
     if found:
         number = number_text(query)
-        # A number found in no word ("187/bappeda") is looked for in the letters' numbers only as
-        # a second try: a whole number's words are found in ~20 ms, its trigrams read in ~190 ms
-        # at 1,000,000 letters (bench/README.md, issue 12). Misspelt names are the last try.
-        tries = [("", False), (number, False) if number else ("", True)]
-        for number_part, fuzzy in tries:
+        whole = [replace(term, prefix=False) for term in found]
+        # Whole words first. Then, only when they find nothing: a number found in no word
+        # ("187/bappeda") anywhere in the letters' numbers (a whole number's words are found in
+        # ~20 ms, its trigrams read in ~190 ms at 1,000,000 letters); the last word as one still
+        # typed ("undang" finds "undangan": a prefix reads the postings of every word it starts,
+        # 25-75 ms for "disdik:*" or "dinas:*"); misspelt names (bench/README.md, issue 12).
+        tries = [(whole, "", False)]
+        tries += [(whole, number, False)] if number else []
+        tries += [(found, "", False)] if found != whole else []
+        tries += [] if number else [(whole, "", True)]
+        for found, number_part, fuzzy in tries:  # noqa: B007 (the successful try is kept)
             matched = backend.match(entries, found, number_part, fuzzy=fuzzy,
                                     government_id=user.government_id)  # fmt: skip
             newest, facets = _bounded(matched, user)
