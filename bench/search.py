@@ -36,7 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from bench.measure import capture, fresh, line, ms  # noqa: E402
 from bench.search_words import CONTENT  # noqa: E402
@@ -171,7 +171,9 @@ def explain(user_id, query, order):
         if "search_searchentry" not in sql:
             print(f"   [{float(q['time']) * 1000:7.1f} ms] {sql[:160]}…")
             continue
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:  # the search's own settings
+            cursor.execute("SELECT set_config('jit', 'off', true), "
+                           "set_config('work_mem', '32MB', true)")  # fmt: skip
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
             plan = [row[0] for row in cursor.fetchall()]
         print(f"\n   [{float(q['time']) * 1000:7.1f} ms] {sql[:400]}…")

@@ -26,6 +26,7 @@ from esurat.letters.models import (
     Registration,
     ReviewStep,
 )
+from esurat.lib.ids import ids_in
 from esurat.organisations.access import Seat, seats_of
 from esurat.organisations.models import Agency
 
@@ -430,7 +431,7 @@ def visible_letter_exists(user, ref: str = "letter_id", among=None) -> Q:
     own, delegated = seat_position_ids(user)
     letter = OuterRef(ref)
     narrow = Q(security__in=NARROW_SECURITY)
-    rows = Q() if among is None else Q(letter_id__in=among)
+    rows = Q() if among is None else ids_in("letter_id", among)
     parts = []
     if own:
         parts += [
@@ -461,7 +462,7 @@ def visible_letter_exists(user, ref: str = "letter_id", among=None) -> Q:
         parts += [
             Exists(
                 Letter.objects.filter(states, pk=letter, agency_id__in=clerk_of)
-                .filter(Q() if among is None else Q(pk__in=among))
+                .filter(Q() if among is None else ids_in("pk", among))
                 .exclude(narrow)
             ),
             Exists(

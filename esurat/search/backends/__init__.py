@@ -27,6 +27,7 @@ from esurat.letters.access import (
     visible_letter_exists,
 )
 from esurat.letters.models import InboxEntry, Letter, LetterKind
+from esurat.lib.ids import ids_in
 from esurat.organisations.models import Agency
 from esurat.search.backends import postgres, sqlite
 from esurat.search.models import SearchEntry
@@ -234,14 +235,16 @@ def _bounded(matched, user) -> tuple[list[tuple], dict]:
     inbox = InboxEntry.objects.filter(letter_id=OuterRef("letter_id"),
                                       position_id__in=own + delegated)  # fmt: skip
     flag = lambda rows: ExpressionWrapper(Exists(rows), output_field=BooleanField())  # noqa: E731
-    inbox_of = lambda ids: inbox.filter(letter_id__in=ids)  # noqa: E731 (see _rule's `among`)
+    inbox_of = lambda ids: inbox.filter(ids_in("letter_id", ids))  # noqa: E731 (_rule's `among`)
     visible, last = [], None
     while len(visible) <= COUNT_CAP:
         batch = _after_row(matched, last).order_by("-sort_at", "-letter_id")
         ids = list(batch.values_list("letter_id", "sort_at")[: COUNT_CAP + 1])
         if ids:
             among = [pk for pk, _at in ids]
-            rows = SearchEntry.objects.filter(_rule(user, among), letter_id__in=among).annotate(
+            rows = SearchEntry.objects.filter(
+                _rule(user, among), ids_in("letter_id", among)
+            ).annotate(
                 is_unread=flag(inbox_of(among).filter(read_at__isnull=True)),
                 is_read=flag(inbox_of(among).filter(read_at__isnull=False)),
             )
@@ -343,9 +346,22 @@ def _search(user, query, filters, order, after) -> Results:
         tries += [(whole, number, False)] if number else []
         tries += [(found, "", False)] if found != whole else []
         tries += [] if number else [(whole, "", True)]
+        if number and "/" in query:
+            # A letter number typed whole: its distinctive words (1187, bappeda, 2026), then the
+            # whole number in the entry's numbers; its short parts (005, xi) are in most letters
+            # and cost the word index more than they narrow (bench/README.md, issue 12).
+            keys = [term for term in whole if len(term.word) >= 4]
+            if keys and keys != whole:
+                tries.insert(0, (keys, number, None))
         for found, number_part, fuzzy in tries:  # noqa: B007 (the successful try is kept)
-            matched = backend.match(entries, found, number_part, fuzzy=fuzzy,
-                                    government_id=user.government_id)  # fmt: skip
+            if fuzzy is None:  # the key words of a number, then the number itself
+                matched = backend.match(entries, found, "", fuzzy=False,
+                                        government_id=user.government_id)  # fmt: skip
+                matched = matched.filter(numbers__contains=number_part)
+                fuzzy = False
+            else:
+                matched = backend.match(entries, found, number_part, fuzzy=fuzzy,
+                                        government_id=user.government_id)  # fmt: skip
             newest, facets = _bounded(matched, user)
             if newest:
                 break
@@ -358,7 +374,7 @@ def _search(user, query, filters, order, after) -> Results:
     if order == Order.RELEVANT:
         # Ranked among the newest COUNT_CAP + 1 readable matches (all of them below the cap):
         # ranking each of 88,000 matches of a common word costs seconds (issue 12).
-        ranked = SearchEntry.objects.filter(letter_id__in=[r[0] for r in newest]).annotate(
+        ranked = SearchEntry.objects.filter(ids_in("letter_id", [r[0] for r in newest])).annotate(
             rank=backend.ranking(found)
         )
         ordered = _after(ranked, order, after).order_by("-rank", "-letter_id")
@@ -370,7 +386,7 @@ def _search(user, query, filters, order, after) -> Results:
         ordered = _after(matched, order, after).order_by("-sort_at", "-letter_id")
         page = list(ordered.values_list("letter_id", "sort_at")[: PAGE_SIZE + 1])
         among = [r[0] for r in page]
-        allowed = set(SearchEntry.objects.filter(_rule(user, among), letter_id__in=among)
+        allowed = set(SearchEntry.objects.filter(_rule(user, among), ids_in("letter_id", among))
                       .values_list("letter_id", flat=True))  # fmt: skip
         more = len(page) > PAGE_SIZE
         rows = [r for r in page[:PAGE_SIZE] if r[0] in allowed]

@@ -57,6 +57,7 @@ def test_it_finds_a_number_however_typed(city, clerk):
     for typed in ("005/1187/BAPPEDA/XI/2026", "1187/BAPPEDA", "1187 bappeda", "1187", "118",
                   "1187/BAP", "187/bappeda"):  # fmt: skip
         assert found(clerk, typed) == [letter.pk], typed
+    assert found(clerk, "005/1187/BAPPEDA/XI/2025") == []  # another year: another letter
 
 
 def test_it_finds_a_sender_despite_a_typo(city, clerk):
