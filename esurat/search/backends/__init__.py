@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, TextField, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from esurat.letters.access import (
@@ -357,7 +358,11 @@ def _search(user, query, filters, order, after) -> Results:
             if fuzzy is None:  # the key words of a number, then the number itself
                 matched = backend.match(entries, found, "", fuzzy=False,
                                         government_id=user.government_id)  # fmt: skip
-                matched = matched.filter(numbers__contains=number_part)
+                # Checked on the few rows the words found: not by the trigram index, which the
+                # planner would otherwise AND in (~50 ms for a whole number).
+                matched = matched.alias(
+                    plain=Concat("numbers", Value(""), output_field=TextField())
+                ).filter(plain__contains=number_part)
                 fuzzy = False
             else:
                 matched = backend.match(entries, found, number_part, fuzzy=fuzzy,
