@@ -64,9 +64,10 @@ def refresh_readers(letter_ids) -> None:
     _backend().refresh_readers(list(letter_ids))
 
 
-def bulk_start() -> None:
-    """Before loading every entry (manage.py reindex --full): drop what slows a bulk load."""
-    _backend().bulk_start()
+def bulk_start(empty: bool = False) -> None:
+    """Before loading every entry (manage.py reindex --full): drop what slows a bulk load, and
+    with `empty` every entry (the load starts from the first letter)."""
+    _backend().bulk_start(empty)
 
 
 def bulk_end(jobs: int = 1) -> None:

@@ -205,17 +205,25 @@ def ranking(terms) -> RawSQL:
 # The text indexes of migration 0003, dropped while `manage.py reindex --full` loads every entry
 # and built again at its end: one build is much faster than a million index updates.
 TEXT_INDEXES = {
-    "search_vector": f"CREATE INDEX IF NOT EXISTS search_vector ON {TABLE} USING gin (vector)",
+    # One GIN index over who may read and the words (migration 0007): a search for a word by a
+    # head of agency meets both conditions in one index scan (10 ms for 97,000 readable letters
+    # and 120,000 matches) where two bitmaps, built then ANDed, cost 40 ms.
+    "search_readers_vector": f"CREATE INDEX IF NOT EXISTS search_readers_vector ON {TABLE} "
+    "USING gin (readers, vector)",
     "search_numbers_trgm": f"CREATE INDEX IF NOT EXISTS search_numbers_trgm ON {TABLE} "
     "USING gin (numbers gin_trgm_ops)",
     "search_names_trgm": f"CREATE INDEX IF NOT EXISTS search_names_trgm ON {TABLE} "
     "USING gin (names gin_trgm_ops)",
-    "search_readers": f"CREATE INDEX IF NOT EXISTS search_readers ON {TABLE} USING gin (readers)",
 }
 
 
-def bulk_start() -> None:
+def bulk_start(empty: bool = False) -> None:
+    """Drop the text indexes; `empty`: remove every entry first (a full rebuild from the first
+    letter: no dead rows left behind, no conflict to check for each insert)."""
     with connection.cursor() as cursor:
+        if empty:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction (the tests)
+            cursor.execute(f"TRUNCATE {TABLE}")
         for name in TEXT_INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
@@ -235,7 +243,7 @@ def bulk_end(jobs: int = 1) -> None:
     def build(sql):
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '256MB'")
+                cursor.execute("SET maintenance_work_mem = '512MB'")
                 cursor.execute(sql)
         finally:
             connection.close()

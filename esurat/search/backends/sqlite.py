@@ -115,8 +115,13 @@ def _rank(expression: str) -> RawSQL:
     )
 
 
-def bulk_start() -> None:
-    """Nothing to prepare: FTS5 takes rows in bulk as fast as one by one."""
+def bulk_start(empty: bool = False) -> None:
+    """Nothing to prepare (FTS5 takes rows in bulk as fast as one by one) but, when `empty`,
+    removing every entry first."""
+    if empty:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute("DELETE FROM search_fts")
 
 
 def bulk_end(jobs: int = 1) -> None:

@@ -3,9 +3,10 @@ whatever the number of letters), each batch in its own transaction. Resumable: t
 is stored after each batch (`--resume` goes on from it) and printed when interrupted
 (`--from-id`). Running it twice changes nothing: entries are written over.
 
-`--full` (for a first load or a rebuild during maintenance) drops the text indexes first and
-builds them once at the end — searches meanwhile are slow; an interrupted full run is finished
-by `--resume --full`. `--jobs N` splits the ids into N ranges done side by side, each on its
+`--full` (for a first load or a rebuild during maintenance) empties the table and drops the text
+indexes first (from the first letter; with --from-id or --resume it keeps the entries), and
+builds the indexes once at the end — searches meanwhile find only what is loaded, slowly; an
+interrupted full run is finished by `--resume --full`. `--jobs N` splits the ids into N ranges done side by side, each on its
 own database connection (on PostgreSQL the database does the work: one job per core).
 """
 
@@ -51,7 +52,9 @@ class Command(BaseCommand):
         self.ranges = [list(r) for r in ranges]
         self.total = total
         if full:
-            bulk_start()
+            # From the first letter: start from an empty table (no dead rows, no conflicts).
+            fresh = not resume and not from_id
+            bulk_start(empty=fresh)
         stop = threading.Event()
         errors = []
         threads = [
