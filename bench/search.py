@@ -168,7 +168,7 @@ def explain(user_id, query, order):
     print(f"\n-- EXPLAIN {query!r} ({order}): {len(ctx.captured_queries)} queries")
     for q in ctx.captured_queries:
         sql = q["sql"]
-        if "search_searchentry" not in sql:
+        if "search_searchentry" not in sql or sql.startswith("EXPLAIN"):
             print(f"   [{float(q['time']) * 1000:7.1f} ms] {sql[:160]}…")
             continue
         with transaction.atomic(), connection.cursor() as cursor:  # the search's own settings

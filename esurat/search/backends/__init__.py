@@ -239,8 +239,9 @@ def _bounded(matched, user) -> tuple[list[tuple], dict]:
     flag = lambda rows: ExpressionWrapper(Exists(rows), output_field=BooleanField())  # noqa: E731
     inbox_of = lambda ids: inbox.filter(ids_in("letter_id", ids))  # noqa: E731 (_rule's `among`)
     visible, last = [], None
+    newest_first = _backend().newest_first(matched)
     while len(visible) <= COUNT_CAP:
-        batch = _after_row(matched, last).order_by("-sort_at", "-letter_id")
+        batch = newest_first(_after_row(matched, last))
         ids = list(batch.values_list("letter_id", "sort_at")[: COUNT_CAP + 1])
         if ids:
             among = [pk for pk, _at in ids]

@@ -101,6 +101,11 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
     return entries.filter(condition).annotate(rank=_rank(expression))
 
 
+def newest_first(matched):
+    """How to order these matches newest first (see the PostgreSQL twin): by date."""
+    return lambda entries: entries.order_by("-sort_at", "-letter_id")
+
+
 def ranking(terms) -> RawSQL:
     """How well an entry matches the terms (higher first): FTS5's bm25, weighted by column."""
     return _rank(_expression(terms, {}))
