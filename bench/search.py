@@ -185,8 +185,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reindex", action="store_true", help="first run the full reindex")
     parser.add_argument("--only-reindex", action="store_true")
-    parser.add_argument("--reindex-options", default="--full",
-                        help="options of manage.py reindex (default: --full)")  # fmt: skip
+    parser.add_argument("--reindex-options", default="--full --jobs 2",
+                        help="options of manage.py reindex (default: --full --jobs 2)")  # fmt: skip
     parser.add_argument("--explain", type=int, default=0, metavar="N",
                         help="EXPLAIN ANALYZE the N slowest searches of each user")  # fmt: skip
     parser.add_argument("--user", action="append", choices=list(USERS))

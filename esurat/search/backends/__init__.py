@@ -108,6 +108,7 @@ class Results:
     next_cursor: str = ""
     terms: list = field(default_factory=list)
     fuzzy: bool = False
+    order: str = "newest"  # Order.NEWEST or Order.RELEVANT (among the newest COUNT_CAP + 1)
 
     @property
     def capped(self) -> bool:
@@ -399,7 +400,7 @@ def _search(user, query, filters, order, after) -> Results:
         rows = [r for r in page[:PAGE_SIZE] if r[0] in allowed]
         cursor = _encode(page[PAGE_SIZE - 1][1].isoformat(), page[PAGE_SIZE - 1][0]) if more else ""
         return Results(hits=_page(user, rows, found), total=total, facets=facets,
-                       next_cursor=cursor, terms=found, fuzzy=fuzzy)  # fmt: skip
+                       next_cursor=cursor, terms=found, fuzzy=fuzzy, order=order)  # fmt: skip
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     cursor = ""
@@ -407,7 +408,7 @@ def _search(user, query, filters, order, after) -> Results:
         last = rows[-1]
         cursor = _encode(last[1].isoformat() if order == Order.NEWEST else repr(last[1]), last[0])
     return Results(hits=_page(user, rows, found), total=total, facets=facets,
-                   next_cursor=cursor, terms=found, fuzzy=fuzzy)  # fmt: skip
+                   next_cursor=cursor, terms=found, fuzzy=fuzzy, order=order)  # fmt: skip
 
 
 def _after_rows(rows: list[tuple], cursor: str) -> list[tuple]:

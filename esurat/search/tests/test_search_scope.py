@@ -162,6 +162,9 @@ def test_it_counts_up_to_the_cap_and_then_shows_no_facets(client, city, letters,
     client.force_login(user)
     html = client.get(reverse("search:results"), {"q": WORD}).content.decode()
     assert "More than 2 letters found" in html
+    assert "most relevant among the newest" not in html
+    html = client.get(reverse("search:results"), {"q": WORD, "order": "relevant"}).content
+    assert "most relevant among the newest 2" in html.decode()
     body = client.get("/api/v1/search", {"q": WORD}).json()
     assert body["total"] == 2 and body["total_capped"] is True
     assert body["facets"] == {"kind": [], "agency": [], "direction": [], "state": [], "read": []}
