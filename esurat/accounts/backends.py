@@ -38,9 +38,11 @@ REPORT_KINDS = (Role.Kind.GOVERNMENT_ADMIN, Role.Kind.AGENCY_ADMIN, Role.Kind.LE
 # Built once: each request then only adds its user id (half the ORM cost of building it anew).
 SESSION_USERS = User.objects.select_related("government").annotate(
     has_clerk_role=Exists(Role.objects.filter(user=OuterRef("pk"), kind=Role.Kind.CLERK)),
-    has_admin_role=Exists(Role.objects.filter(
-        user=OuterRef("pk"), kind__in=[Role.Kind.GOVERNMENT_ADMIN, Role.Kind.AGENCY_ADMIN]
-    )),  # the navigation's Onboarding link (esurat.onboarding.context_processors)
+    has_admin_role=Exists(
+        Role.objects.filter(
+            user=OuterRef("pk"), kind__in=[Role.Kind.GOVERNMENT_ADMIN, Role.Kind.AGENCY_ADMIN]
+        )
+    ),  # the navigation's Onboarding link (esurat.onboarding.context_processors)
     # The navigation's link to the evaluation (esurat/reports/access.py decides the scope).
     has_report_role=Exists(Role.objects.filter(user=OuterRef("pk"), kind__in=REPORT_KINDS)),
 )

@@ -375,6 +375,13 @@ def do_add_attachment(*, letter: Letter, seat, user, upload, ip_address=None) ->
     except Exception:
         attachment.file.storage.delete(attachment.file.name)
         raise
+    # Its words, for search: read by the worker once this commits (letters.tasks).
+    from esurat.letters.tasks import read_attachment
+    from esurat.search.models import AttachmentText
+
+    AttachmentText.objects.create(attachment=attachment)
+    code = str(attachment.code)
+    transaction.on_commit(lambda: read_attachment.enqueue(code))
     return attachment
 
 
@@ -386,6 +393,7 @@ def do_remove_attachment(*, attachment: Attachment, seat, user, ip_address=None)
     name = attachment.original_name
     stored, storage = attachment.file.name, attachment.file.storage
     attachment.delete()
+    index_letter(letter)  # its text is no longer the letter's
     transaction.on_commit(lambda: storage.delete(stored))
     record_event(government=letter.government, actor=_actor(seat, user, ip_address),
                  action="letter.attachment_removed", letter=letter, data={"name": name})  # fmt: skip

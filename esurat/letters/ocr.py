@@ -85,6 +85,24 @@ def read_pdf(
     return ReadResult(text="\f".join(merged), source=source, pages=len(pages))
 
 
+def read_file(path: str | Path, content_type: str) -> ReadResult:
+    """The text of an attachment: a PDF as read_pdf reads it, an image (JPEG, PNG) by OCR after
+    it is wrapped in a one-page PDF (at 300 dpi unless the image says otherwise)."""
+    if content_type == "application/pdf":
+        return read_pdf(path)
+    from PIL import Image, UnidentifiedImageError
+
+    with tempfile.TemporaryDirectory(prefix="esurat-image-") as tmp:
+        wrapped = Path(tmp) / "image.pdf"
+        try:
+            with Image.open(path) as image:
+                dpi = image.info.get("dpi", (300, 300))[0] or 300
+                image.convert("RGB").save(wrapped, "PDF", resolution=float(dpi))
+        except (UnidentifiedImageError, OSError) as exc:
+            raise ReadError(f"the image cannot be read: {exc}") from exc
+        return read_pdf(wrapped)
+
+
 def _ocr(path, *, language: str, jobs: int | None) -> list[str]:
     import ocrmypdf
 

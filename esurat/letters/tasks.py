@@ -1,5 +1,8 @@
 """Background work for letters (Django's Tasks API, run by the django-tasks-db worker).
 
+`read_attachment` reads the text of a file attached to a letter (a PDF's text or OCR, an
+image by OCR) so that search finds its words.
+
 `read_incoming_scan` does the same for a scan uploaded before its letter is registered (scan
 first), onto that upload's IncomingScan row, with the same guarantees.
 
@@ -20,9 +23,9 @@ from django.tasks import task
 from django.utils import timezone
 
 from esurat.letters import ocr
-from esurat.letters.models import IncomingScan
+from esurat.letters.models import Attachment, IncomingScan
 from esurat.search.backends import index_letters
-from esurat.search.models import LetterText
+from esurat.search.models import AttachmentText, LetterText
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +84,51 @@ def read_incoming_scan(scan_code: str) -> str:
     proposal = ocr.propose(result.text, today=row.agency.government.today())
     return _finish_upload(row.pk, state=IncomingScan.State.DONE, text=result.text,
                           source=result.source, pages=result.pages, proposal=proposal)  # fmt: skip
+
+
+@task()
+def read_attachment(attachment_code: str) -> str:
+    """Read the text of an attachment so that its words are findable; returns the state.
+
+    Idempotent like read_scan: the text is written in one short transaction at the end, onto the
+    attachment's single AttachmentText row, and the letter is indexed in the same transaction.
+    """
+    attachment = Attachment.objects.filter(code=attachment_code).first()
+    if attachment is None:
+        return "missing"  # removed meanwhile
+    row, _created = AttachmentText.objects.get_or_create(attachment=attachment)
+    if row.state == LetterText.State.DONE and row.sha256 == attachment.sha256:
+        return row.state
+    AttachmentText.objects.filter(pk=row.pk).update(
+        state=LetterText.State.RUNNING, attempts=row.attempts + 1, updated_at=timezone.now()
+    )
+    try:
+        with _local_path(attachment.file) as path:
+            result = ocr.read_file(path, attachment.content_type)
+    except ocr.ReadError as exc:
+        logger.warning("attachment %s not read: %s", attachment_code, exc)
+        return _finish_attachment(row.pk, state=LetterText.State.FAILED, error=str(exc)[:500])
+    except Exception as exc:
+        _finish_attachment(row.pk, state=LetterText.State.FAILED, error=repr(exc)[:500])
+        raise
+    return _finish_attachment(row.pk, state=LetterText.State.DONE, text=result.text,
+                              pages=result.pages, sha256=attachment.sha256)  # fmt: skip
+
+
+@transaction.atomic
+def _finish_attachment(pk: int, *, state: str, **fields) -> str:
+    """Write the outcome in one write, unless the attachment was removed meanwhile."""
+    row = AttachmentText.objects.select_for_update(of=("self",)).select_related("attachment")
+    row = row.filter(pk=pk).first()
+    if row is None:
+        return "missing"
+    row.state, row.error = state, fields.pop("error", "")
+    for key, value in fields.items():
+        setattr(row, key, value)
+    row.save()
+    if state == LetterText.State.DONE:
+        index_letters([row.attachment.letter_id])  # its words are findable once stored
+    return row.state
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ time whatever the batch holds."""
 from collections import defaultdict
 
 from esurat.letters.models import Letter, Recipient
-from esurat.search.models import LetterText, SearchEntry
+from esurat.search.models import AttachmentText, LetterText, SearchEntry
 from esurat.search.text import fold, strip_tags
 
 LETTER_FIELDS = (
@@ -35,11 +35,19 @@ def entries_for(letter_ids) -> list[SearchEntry]:
         LetterText.objects.filter(letter_id__in=letter_ids, state=LetterText.State.DONE)
         .values_list("letter_id", "text")
     )  # fmt: skip
+    attached = defaultdict(list)
+    for letter_id, text in (
+        AttachmentText.objects.filter(attachment__letter_id__in=letter_ids,
+                                      state=LetterText.State.DONE)
+        .order_by("attachment_id").values_list("attachment__letter_id", "text")
+    ):  # fmt: skip
+        attached[letter_id].append(text)
     entries = []
     for row in letters.iterator(chunk_size=500):
         pk = row["pk"]
         names = [row["sender__name"], row["agency__name"], row["agency__short_name"]]
-        body = " ".join((strip_tags(row["body"]), row["summary"], scans.get(pk, "")))
+        body = " ".join((strip_tags(row["body"]), row["summary"], scans.get(pk, ""),
+                         *attached.get(pk, [])))  # fmt: skip
         entries.append(
             SearchEntry(
                 letter_id=pk, government_id=row["government_id"], agency_id=row["agency_id"],

@@ -54,6 +54,35 @@ class LetterText(models.Model):
         return self.state in (self.State.PENDING, self.State.RUNNING)
 
 
+class AttachmentText(models.Model):
+    """The text of one attachment of a letter (a PDF's own text, or OCR of its image pages or of
+    an image), read by the worker after the upload commits (letters.tasks.read_attachment) so
+    that its words are findable. The scan of an incoming letter is read into LetterText instead.
+    `sha256` says which file the text was read from; a run killed halfway and run again leaves
+    one text."""
+
+    attachment = models.OneToOneField(
+        "letters.Attachment", on_delete=models.CASCADE, related_name="read_text"
+    )
+    state = models.CharField(
+        max_length=10, choices=LetterText.State.choices, default=LetterText.State.PENDING
+    )
+    sha256 = models.CharField(max_length=64, blank=True)
+    text = models.TextField(blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attachment text")
+        verbose_name_plural = _("attachment texts")
+        indexes = [models.Index(fields=["state", "updated_at"], name="search_attext_state")]
+
+    def __str__(self) -> str:
+        return f"{self.attachment_id}: {self.state}"
+
+
 class SearchEntry(models.Model):
     """The searchable form of one letter, at most one per letter (its primary key is the letter).
 

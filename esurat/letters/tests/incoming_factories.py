@@ -77,14 +77,18 @@ def photo(*, size=(1200, 1600), fmt="JPEG", color=200) -> bytes:
     return out.getvalue()
 
 
-def text_pdf() -> bytes:
-    """A small born-digital PDF (its own text layer), written by hand."""
+def text_pdf(lines: list[str] | None = None) -> bytes:
+    """A small born-digital PDF (its own text layer), written by hand: a letter from Bappeda
+    Paser, or these `lines` (ASCII, no parentheses)."""
     content = (
         b"BT /F1 12 Tf 72 760 Td (PEMERINTAH KABUPATEN PASER) Tj 0 -16 Td "
         b"(BADAN PERENCANAAN PEMBANGUNAN DAERAH) Tj 0 -16 Td (Jl. Jenderal Sudirman No. 1) Tj "
         b"0 -30 Td (Tana Paser, 2 Oktober 2026) Tj 0 -16 Td (Nomor : 050/77/BAPPEDA/X/2026) Tj "
         b"0 -16 Td (Perihal : Permohonan Data Perencanaan) Tj 0 -30 Td (Yth. Kepala Bappeda) Tj ET"
     )
+    if lines is not None:
+        shown = b") Tj 0 -16 Td (".join(line.encode("ascii") for line in lines)
+        content = b"BT /F1 12 Tf 72 760 Td (" + shown + b") Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

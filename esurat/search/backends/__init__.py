@@ -15,7 +15,7 @@ read (esurat.letters.access.visible_letter_ids): there is no unscoped search.
 import base64
 import datetime
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
@@ -31,7 +31,7 @@ from esurat.letters.models import InboxEntry, Letter, LetterKind
 from esurat.lib.ids import ids_in
 from esurat.organisations.models import Agency
 from esurat.search.backends import postgres, sqlite
-from esurat.search.models import SearchEntry
+from esurat.search.models import AttachmentText, LetterText, SearchEntry
 from esurat.search.text import Term, number_text, snippet, strip_tags, terms
 
 PAGE_SIZE = 20
@@ -296,11 +296,18 @@ def _page(user, rows, found: list[Term]) -> list[Letter]:
             read_at__isnull=True,
         ).values_list("letter_id", flat=True)
     )
+    attached = defaultdict(list)
+    for letter_id, text in (
+        AttachmentText.objects.filter(attachment__letter_id__in=ids, state=LetterText.State.DONE)
+        .order_by("attachment_id").values_list("attachment__letter_id", "text")
+    ):  # fmt: skip
+        attached[letter_id].append(text)
     hits = []
     for pk in ids:
         letter = by_id[pk]
         scan = getattr(letter, "scan_text", None)
-        text = " ".join((strip_tags(letter.body), letter.summary, scan.text if scan else ""))
+        text = " ".join((strip_tags(letter.body), letter.summary, scan.text if scan else "",
+                         *attached.get(pk, [])))  # fmt: skip
         letter.snippet = snippet(text, found)
         letter.subject_marked = snippet(letter.subject, found, width=300)
         letter.unread = pk in unread

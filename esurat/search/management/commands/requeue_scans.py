@@ -1,5 +1,6 @@
 """Enqueue again the scans whose reading never finished (a worker killed mid-page, a crash):
-those of registered letters, and those uploaded first and not yet registered."""
+those of registered letters, those uploaded first and not yet registered, and the attachments
+read for search."""
 
 import datetime
 
@@ -7,8 +8,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from esurat.letters.models import IncomingScan
-from esurat.letters.tasks import read_incoming_scan, read_scan
-from esurat.search.models import LetterText
+from esurat.letters.tasks import read_attachment, read_incoming_scan, read_scan
+from esurat.search.models import AttachmentText, LetterText
 
 
 class Command(BaseCommand):
@@ -37,4 +38,13 @@ class Command(BaseCommand):
         )
         for code in uploads:
             read_incoming_scan.enqueue(str(code))
-        self.stdout.write(f"{len(codes) + len(uploads)} scan(s) enqueued")
+        attachments = list(
+            AttachmentText.objects.filter(state__in=states, updated_at__lt=stale).values_list(
+                "attachment__code", flat=True
+            )
+        )
+        for code in attachments:
+            read_attachment.enqueue(str(code))
+        self.stdout.write(
+            f"{len(codes) + len(uploads)} scan(s) and {len(attachments)} attachment(s) enqueued"
+        )
