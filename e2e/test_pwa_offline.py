@@ -97,7 +97,7 @@ def test_pwa_offline(city, open_page, live_server, shoot, settings, phone):
     page.locator("label.btn", has_text="Untuk ditindaklanjuti").click()
     page.locator("form[data-offline-queue] button[type=submit]").last.click()
     page.locator("#pwa-queued").wait_for()
-    assert page.locator("#pwa-pending").is_visible()
+    page.locator("#pwa-pending").wait_for()  # written after an IndexedDB read: it follows
     assert not Disposition.objects.filter(letter=letter).exists()
     shoot(page, "offline-queued")
 
