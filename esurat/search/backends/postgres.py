@@ -29,6 +29,8 @@ from esurat.search.models import SearchEntry
 from esurat.search.text import distinct_words, fold, strip_tags, vector_text
 
 TABLE = SearchEntry._meta.db_table
+# A misspelt name's check (word_similarity against the names, ~3 µs a row: never walked).
+_ALIKE = f"<%% {TABLE}.names"
 
 
 # Who may read a letter, as keys of the `readers` column (migration 0007): the positions of its
@@ -203,38 +205,93 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
     if fuzzy:
         condition = Q()
         for term in terms:
-            alike = RawSQL(f"%s <%% {TABLE}.names", [term.word], output_field=BooleanField())
+            alike = RawSQL(f"%s {_ALIKE}", [term.word], output_field=BooleanField())
             condition &= Q(_matches(_tsquery([term]))) | Q(alike)
     rank = ranking(terms)
     return entries.filter(condition).annotate(rank=rank)
 
 
-# Read newest first in date order (walking search_newest, stopping at the 1,001st readable
-# match) only when the matches are many: the walk reads about 1,001 × entries / matches rows, the
-# word and readers index about as many rows as match. Even when they are about 30,000
-# (√(1,001 × 1,000,000)). Below, the planner walked anyway (it prices a row's word check at
-# next to nothing): "stunting" for a head of agency, 12,700 readable matches, 130 ms walking
-# 82,000 rows against 40 ms from the index (bench/README.md, issue 12).
+# The newest matches, read the cheaper of two ways (bench/README.md, issue 12):
+# - walking the date index (search_newest) and checking each entry's readers and words, which
+#   stops at the `limit`-th match: about limit × entries / matches rows read. Right when matches
+#   are many ("kegiatan", 90 % of the letters; "disdik" for its head of agency);
+# - the GIN index (readers and words), every match's row visited for its date, then sorted:
+#   about as many rows as match. Right when they are few ("stunting", 1 % of the letters).
+# The planner cannot tell which: its estimate of "readers meet the user's keys AND these words"
+# multiplies the two as if independent, where a head of agency's letters are those that carry
+# the agency's words (96,745 matches of "disdik" estimated at 26,526, then sorted in 105 ms
+# where the walk takes 11 ms). So the walk is tried on the newest WINDOW entries first, which
+# measures how dense the matches are, and goes on only while walking is expected to cost less
+# than visiting every match (a row walked costs about WALK_COST of a match visited).
+WINDOW = 3000
+WALK_COST = 0.45
+# Below this many matches (planner's estimate) the GIN index is always cheaper: no walk tried.
+FEW = 2000
 _ENTRIES = {"count": 0, "at": 0.0}
+_FROM = f'FROM "{TABLE}"'
 
 
-def newest_first(matched):
-    """How to order these matches newest first: by date when they are many (see above), else by
-    an expression of the date, which no index provides, so that the planner reads them from
-    the GIN index and sorts them. One EXPLAIN (~0.3 ms) estimates how many they are."""
-    sql, params = matched.order_by().values("letter_id").query.sql_with_params()
+def _estimate(cursor, sql: str, params) -> float:
+    cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+    plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+
+
+def _entries(cursor) -> float:
+    if time.monotonic() - _ENTRIES["at"] > 600:
+        cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")
+        _ENTRIES.update(count=max(cursor.fetchone()[0], 1), at=time.monotonic())
+    return _ENTRIES["count"]
+
+
+def newest(matched, limit: int, government_id: int, after=None) -> list[tuple]:
+    """The newest `limit` matches as (letter_id, sort_at), newest first; `after`: a
+    (letter_id, sort_at) they are all older than."""
+    if after is not None:
+        pk, at = after
+        matched = matched.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
+    rows = matched.order_by().values_list("letter_id", "sort_at")
+    sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-        rows = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
-        if time.monotonic() - _ENTRIES["at"] > 600:
-            cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")
-            _ENTRIES.update(count=max(cursor.fetchone()[0], 0), at=time.monotonic())
-    if rows * rows >= 1001 * _ENTRIES["count"]:
-        return lambda entries: entries.order_by("-sort_at", "-letter_id")
+        walk = sql.count(_FROM) == 1 and _ALIKE not in sql
+        if walk and _estimate(cursor, sql, params) >= FEW:
+            entries = _entries(cursor)
+            walked = _walk(cursor, sql, params, WINDOW, limit, government_id, after)
+            if len(walked) >= limit:
+                return walked
+            density = len(walked) / WINDOW
+            to_walk = limit / density if density else entries
+            if density and WALK_COST * to_walk <= density * entries:
+                walked = _walk(cursor, sql, params, int(2 * to_walk), limit, government_id, after)
+                if len(walked) >= limit:
+                    return walked
+    # Every match from the GIN index, sorted: the date through an expression no index provides,
+    # so that the planner does not walk the date index instead.
     by_date = ExpressionWrapper(F("sort_at") + Value(datetime.timedelta(0)),
                                 output_field=DateTimeField())  # fmt: skip
-    return lambda entries: entries.order_by(by_date.desc(), "-letter_id")
+    return list(rows.order_by(by_date.desc(), "-letter_id")[:limit])
+
+
+def _walk(cursor, sql, params, window: int, limit: int, government_id: int, after) -> list:
+    """The matches among the newest `window` entries of the government (after `after`), newest
+    first, at most `limit`: the date index walked, each entry checked, stopping at the
+    `limit`-th match. The window is a subquery with its own LIMIT, which the planner can only
+    read from the date index in order."""
+    start, start_params = "", []
+    if after is not None:
+        start, start_params = " AND (sort_at, letter_id) < (%s, %s)", [after[1], after[0]]
+    window_sql = (
+        f'(SELECT * FROM "{TABLE}" WHERE government_id = %s{start} '
+        f'ORDER BY sort_at DESC, letter_id DESC LIMIT %s) "{TABLE}"'
+    )
+    head, tail = sql.split(_FROM)
+    n = head.count("%s")  # the parameters before FROM (none for plain columns)
+    window_params = [government_id, *start_params, window]
+    cursor.execute(
+        f"{head}FROM {window_sql}{tail} ORDER BY 2 DESC, 1 DESC LIMIT %s",
+        [*params[:n], *window_params, *params[n:], limit],
+    )
+    return cursor.fetchall()
 
 
 def ranking(terms) -> RawSQL:

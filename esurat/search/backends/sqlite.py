@@ -101,9 +101,14 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
     return entries.filter(condition).annotate(rank=_rank(expression))
 
 
-def newest_first(matched):
-    """How to order these matches newest first (see the PostgreSQL twin): by date."""
-    return lambda entries: entries.order_by("-sort_at", "-letter_id")
+def newest(matched, limit: int, government_id: int, after=None) -> list[tuple]:
+    """The newest `limit` matches as (letter_id, sort_at), newest first; `after`: a
+    (letter_id, sort_at) they are all older than (see the PostgreSQL twin)."""
+    if after is not None:
+        pk, at = after
+        matched = matched.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
+    rows = matched.order_by("-sort_at", "-letter_id").values_list("letter_id", "sort_at")
+    return list(rows[:limit])
 
 
 def ranking(terms) -> RawSQL:
