@@ -241,7 +241,7 @@ def _bounded(matched, user) -> tuple[list[tuple], dict]:
     inbox_of = lambda ids: inbox.filter(ids_in("letter_id", ids))  # noqa: E731 (_rule's `among`)
     visible, last = [], None
     while len(visible) <= COUNT_CAP:
-        ids = _backend().newest(matched, COUNT_CAP + 1, user.government_id, after=last)
+        ids = _backend().newest(matched, COUNT_CAP + 1, user, after=last)
         if ids:
             among = [pk for pk, _at in ids]
             rows = SearchEntry.objects.filter(

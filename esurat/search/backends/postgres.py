@@ -3,7 +3,6 @@
 
 import datetime
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection
@@ -103,7 +102,8 @@ WITH v AS (
                          string_to_array(%(names)s, '|'), string_to_array(%(vectors)s, '|'))
         AS v(letter_id, title, numbers, names, vector)),
 k AS ({READERS_SQL}),
-rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k GROUP BY letter_id)
+rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k GROUP BY letter_id),
+written AS (
 INSERT INTO {TABLE} (letter_id, government_id, agency_id, kind_id, classification_id, origin,
                      state, security, dated, sort_at, title, numbers, names, body, readers,
                      vector)
@@ -124,6 +124,10 @@ ON CONFLICT (letter_id) DO UPDATE SET
     dated = EXCLUDED.dated, sort_at = EXCLUDED.sort_at, title = EXCLUDED.title,
     numbers = EXCLUDED.numbers, names = EXCLUDED.names, body = '', readers = EXCLUDED.readers,
     vector = EXCLUDED.vector
+RETURNING letter_id, readers, sort_at)
+-- the walk's rows (migration 0009), as the entries became
+INSERT INTO search_reader (key, sort_at, letter_id)
+SELECT unnest(readers), sort_at, letter_id FROM written
 """
 
 
@@ -149,16 +153,41 @@ def index(letter_ids) -> int:
         # and one string is passed at C speed where a list is adapted item by item in Python.
         ids = columns.pop("ids")
         joined = {name: "|".join(texts) for name, texts in columns.items()}
+        if not _LOADING["on"]:  # (a full load: no entry to forget, and no walk index yet)
+            cursor.execute(FORGET_READERS_SQL, {"ids": ids})
         cursor.execute(
             INDEX_SQL, {"id_text": ",".join(map(str, ids)), "ids": ids, **joined, **READERS_PARAMS}
         )
-        return cursor.rowcount
+        return len(ids)  # each letter read by SOURCE_SQL is written (the same join)
+
+
+# `search_reader` (migration 0009) follows `readers`: the rows of the entries' keys as they are
+# are forgotten through the walk index before the entries change, then written as they became
+# (INDEX_SQL, or WRITE_READERS_SQL). A row left behind (a load resumed after a crash) is never
+# read: the walk joins the entry on its current date and checks its current readers.
+READER_TABLE = "search_reader"
+READER_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS search_reader_walk ON {READER_TABLE} "
+    "(key, sort_at DESC, letter_id DESC)"
+)
+_LOADING = {"on": False}  # between bulk_start and bulk_end (manage.py reindex --full)
+FORGET_READERS_SQL = f"""
+DELETE FROM {READER_TABLE} r USING {TABLE} e
+WHERE e.letter_id = ANY(%(ids)s) AND r.key = ANY(e.readers) AND r.sort_at = e.sort_at
+  AND r.letter_id = e.letter_id
+"""
+WRITE_READERS_SQL = f"""
+INSERT INTO {READER_TABLE} (key, sort_at, letter_id)
+SELECT unnest(readers), sort_at, letter_id FROM {TABLE} WHERE letter_id = ANY(%(ids)s)
+"""
 
 
 def refresh_readers(letter_ids) -> None:
     """Write the readers keys of these letters again (after participations, inbox rows or
     registrations changed without the rest of the entry)."""
+    ids = list(letter_ids)
     with connection.cursor() as cursor:
+        cursor.execute(FORGET_READERS_SQL, {"ids": ids})
         cursor.execute(
             f"""WITH k AS ({READERS_SQL}),
                 rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k
@@ -167,12 +196,16 @@ def refresh_readers(letter_ids) -> None:
                 FROM (SELECT unnest(%(ids)s::bigint[]) AS letter_id) AS changed
                 LEFT JOIN rd ON rd.letter_id = changed.letter_id
                 WHERE e.letter_id = changed.letter_id""",
-            {"ids": list(letter_ids), **READERS_PARAMS},
+            {"ids": ids, **READERS_PARAMS},
         )
+        cursor.execute(WRITE_READERS_SQL, {"ids": ids})
 
 
 def delete(letter_ids) -> None:
-    SearchEntry.objects.filter(letter_id__in=list(letter_ids)).delete()
+    ids = list(letter_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(FORGET_READERS_SQL, {"ids": ids})
+    SearchEntry.objects.filter(letter_id__in=ids).delete()
 
 
 def _tsquery(terms) -> str:
@@ -212,22 +245,22 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
 
 
 # The newest matches, read the cheaper of two ways (bench/README.md, issue 12):
-# - walking the date index (search_newest) and checking each entry's readers and words, which
-#   stops at the `limit`-th match: about limit × entries / matches rows read. Right when matches
-#   are many ("kegiatan", 90 % of the letters; "disdik" for its head of agency);
+# - walking the letters the user may read newest first (`search_reader`: one index range per
+#   key of theirs, merged), checking each one's words, and stopping at the `limit`-th match:
+#   about limit × readable / matches letters read. Right when matches are many among what they
+#   may read ("kegiatan", 90 % of the letters; "disdik" for its head of agency);
 # - the GIN index (readers and words), every match's row visited for its date, then sorted:
 #   about as many rows as match. Right when they are few ("stunting", 1 % of the letters).
 # The planner cannot tell which: its estimate of "readers meet the user's keys AND these words"
 # multiplies the two as if independent, where a head of agency's letters are those that carry
 # the agency's words (96,745 matches of "disdik" estimated at 26,526, then sorted in 105 ms
-# where the walk takes 11 ms). So the walk is tried on the newest WINDOW entries first, which
-# measures how dense the matches are, and goes on only while walking is expected to cost less
-# than visiting every match (a row walked costs about WALK_COST of a match visited).
-WINDOW = 3000
-WALK_COST = 0.45
+# where a walk takes 11 ms). So the newest WINDOW readable letters are walked first, which
+# measures how dense the matches are among them, and the walk goes on only while it is expected
+# to cost less than visiting every match (a letter walked costs about WALK_COST matches visited).
+WINDOW = 1000
+WALK_COST = 1.75
 # Below this many matches (planner's estimate) the GIN index is always cheaper: no walk tried.
 FEW = 2000
-_ENTRIES = {"count": 0, "at": 0.0}
 _FROM = f'FROM "{TABLE}"'
 
 
@@ -237,14 +270,7 @@ def _estimate(cursor, sql: str, params) -> float:
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
 
 
-def _entries(cursor) -> float:
-    if time.monotonic() - _ENTRIES["at"] > 600:
-        cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")
-        _ENTRIES.update(count=max(cursor.fetchone()[0], 1), at=time.monotonic())
-    return _ENTRIES["count"]
-
-
-def newest(matched, limit: int, government_id: int, after=None) -> list[tuple]:
+def newest(matched, limit: int, user, after=None) -> list[tuple]:
     """The newest `limit` matches as (letter_id, sort_at), newest first; `after`: a
     (letter_id, sort_at) they are all older than."""
     if after is not None:
@@ -252,19 +278,22 @@ def newest(matched, limit: int, government_id: int, after=None) -> list[tuple]:
         matched = matched.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
     rows = matched.order_by().values_list("letter_id", "sort_at")
     sql, params = rows.query.sql_with_params()
+    keys = sorted(set(sum(_keys(user), [])))
     with connection.cursor() as cursor:
-        walk = sql.count(_FROM) == 1 and _ALIKE not in sql
+        walk = keys and sql.count(_FROM) == 1 and _ALIKE not in sql
         if walk and _estimate(cursor, sql, params) >= FEW:
-            entries = _entries(cursor)
-            walked = _walk(cursor, sql, params, WINDOW, limit, government_id, after)
-            if len(walked) >= limit:
+            walked, complete = _walk(cursor, sql, params, keys, WINDOW, limit, after)
+            if len(walked) >= limit or complete:
                 return walked
             density = len(walked) / WINDOW
-            to_walk = limit / density if density else entries
-            if density and WALK_COST * to_walk <= density * entries:
-                walked = _walk(cursor, sql, params, int(2 * to_walk), limit, government_id, after)
-                if len(walked) >= limit:
-                    return walked
+            if density:
+                readable = _estimate(cursor, *_stream(keys, None, after))
+                to_walk = limit / density
+                if WALK_COST * to_walk <= density * readable:
+                    walked, complete = _walk(cursor, sql, params, keys, int(2 * to_walk), limit,
+                                             after)  # fmt: skip
+                    if len(walked) >= limit or complete:
+                        return walked
     # Every match from the GIN index, sorted: the date through an expression no index provides,
     # so that the planner does not walk the date index instead.
     by_date = ExpressionWrapper(F("sort_at") + Value(datetime.timedelta(0)),
@@ -272,26 +301,53 @@ def newest(matched, limit: int, government_id: int, after=None) -> list[tuple]:
     return list(rows.order_by(by_date.desc(), "-letter_id")[:limit])
 
 
-def _walk(cursor, sql, params, window: int, limit: int, government_id: int, after) -> list:
-    """The matches among the newest `window` entries of the government (after `after`), newest
-    first, at most `limit`: the date index walked, each entry checked, stopping at the
-    `limit`-th match. The window is a subquery with its own LIMIT, which the planner can only
-    read from the date index in order."""
+def _stream(keys, window: int | None, after) -> tuple[str, list]:
+    """The letters with any of these keys, newest first, each once (at most `window`): one range
+    of the walk index per key, merged in date order."""
     start, start_params = "", []
     if after is not None:
         start, start_params = " AND (sort_at, letter_id) < (%s, %s)", [after[1], after[0]]
-    window_sql = (
-        f'(SELECT * FROM "{TABLE}" WHERE government_id = %s{start} '
-        f'ORDER BY sort_at DESC, letter_id DESC LIMIT %s) "{TABLE}"'
+    limit = "" if window is None else " LIMIT %s"
+    ranges = " UNION ALL ".join(
+        f"(SELECT letter_id, sort_at FROM {READER_TABLE} WHERE key = %s{start} "
+        f"ORDER BY sort_at DESC, letter_id DESC{limit})"
+        for _key in keys
     )
+    params = []
+    for key in keys:
+        params += [key, *start_params] + ([window] if window is not None else [])
+    sql = (
+        f"SELECT DISTINCT ON (sort_at, letter_id) letter_id, sort_at FROM ({ranges}) u "
+        f"ORDER BY sort_at DESC, letter_id DESC{limit}"
+    )
+    return sql, params + ([window] if window is not None else [])
+
+
+def _walk(cursor, sql, params, keys, window: int, limit: int, after) -> tuple[list, bool]:
+    """The matches among the newest `window` letters the user may read (after `after`), newest
+    first, at most `limit`, and whether those were all the letters they may read. Each letter's
+    entry is read by its key (a nested loop, which stops at the `limit`-th match)."""
+    stream, stream_params = _stream(keys, window, after)
     head, tail = sql.split(_FROM)
     n = head.count("%s")  # the parameters before FROM (none for plain columns)
-    window_params = [government_id, *start_params, window]
-    cursor.execute(
-        f"{head}FROM {window_sql}{tail} ORDER BY 2 DESC, 1 DESC LIMIT %s",
-        [*params[:n], *window_params, *params[n:], limit],
-    )
-    return cursor.fetchall()
+    cursor.execute("SELECT set_config('enable_hashjoin', 'off', true), "
+                   "set_config('enable_mergejoin', 'off', true)")  # fmt: skip
+    try:
+        cursor.execute(
+            f"{head}FROM ({stream}) r JOIN {TABLE} ON {TABLE}.letter_id = r.letter_id "
+            f"AND {TABLE}.sort_at = r.sort_at{tail} ORDER BY r.sort_at DESC, r.letter_id DESC "
+            "LIMIT %s",
+            [*params[:n], *stream_params, *params[n:], limit],
+        )
+        found = cursor.fetchall()
+    finally:
+        cursor.execute("SELECT set_config('enable_hashjoin', 'on', true), "
+                       "set_config('enable_mergejoin', 'on', true)")  # fmt: skip
+    if len(found) >= limit:
+        return found, False
+    count_sql, count_params = _stream(keys, window + 1, after)
+    cursor.execute(f"SELECT count(*) FROM ({count_sql}) c", count_params)
+    return found, cursor.fetchone()[0] <= window
 
 
 def ranking(terms) -> RawSQL:
@@ -324,9 +380,10 @@ def bulk_start(empty: bool = False) -> None:
     with connection.cursor() as cursor:
         if empty:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction (the tests)
-            cursor.execute(f"TRUNCATE {TABLE}")
-        for name in TEXT_INDEXES:
+            cursor.execute(f"TRUNCATE {TABLE}, {READER_TABLE}")
+        for name in [*TEXT_INDEXES, "search_reader_walk"]:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    _LOADING["on"] = True
 
 
 def bulk_end(jobs: int = 1) -> None:
@@ -336,9 +393,11 @@ def bulk_end(jobs: int = 1) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction (the tests)
             cursor.execute("SET maintenance_work_mem = '256MB'")
-            for sql in TEXT_INDEXES.values():
+            for sql in [*TEXT_INDEXES.values(), READER_INDEX]:
                 cursor.execute(sql)
             cursor.execute(f"ANALYZE {TABLE}")
+            cursor.execute(f"ANALYZE {READER_TABLE}")
+        _LOADING["on"] = False
         return
 
     def build(sql):
@@ -349,19 +408,28 @@ def bulk_end(jobs: int = 1) -> None:
         finally:
             connection.close()
 
-    # The largest first, so the others share the remaining cores.
+    # The largest first, so the others share the remaining cores; the walk's table is vacuumed
+    # beside them, so that its index is read without visiting its rows.
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(build, TEXT_INDEXES.values()))
+        list(pool.map(build, [*TEXT_INDEXES.values(), READER_INDEX,
+                              f"VACUUM (ANALYZE) {READER_TABLE}"]))  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {TABLE}")
+    _LOADING["on"] = False
+
+
+def _keys(user) -> tuple[list[int], list[int]]:
+    """The user's keys of `readers`: their own seats and the registries they keep (-agency_id),
+    and those they hold as a delegate (for letters neither R nor SR only)."""
+    own, delegated = seat_position_ids(user)
+    return own + [-agency for agency in sorted(clerk_agency_ids(user))], delegated
 
 
 def readable(user) -> Q:
     """The entries whose readers meet the user's keys (the GIN index on `readers`): their seats,
     a delegate's only for letters neither R nor SR, and the registries they keep. A superset of
     what they may read only if a key went stale: the facade checks every result by the rule."""
-    own, delegated = seat_position_ids(user)
-    keys = own + [-agency for agency in sorted(clerk_agency_ids(user))]
+    keys, delegated = _keys(user)
     condition = Q(RawSQL(f"{TABLE}.readers && %s::bigint[]", [keys], output_field=BooleanField()))
     if delegated:
         condition |= Q(

@@ -101,7 +101,7 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
     return entries.filter(condition).annotate(rank=_rank(expression))
 
 
-def newest(matched, limit: int, government_id: int, after=None) -> list[tuple]:
+def newest(matched, limit: int, user, after=None) -> list[tuple]:
     """The newest `limit` matches as (letter_id, sort_at), newest first; `after`: a
     (letter_id, sort_at) they are all older than (see the PostgreSQL twin)."""
     if after is not None:

@@ -81,6 +81,22 @@ def test_it_reindexes_to_the_same_entries_twice_over(city):
     call_command("reindex", no_progress=True, full=True)
     assert _entries() == before
     assert found(city.users["agendaris.kominfo"], "undangan rapat")
+    _walk_rows_are_the_readers()
+
+
+def _walk_rows_are_the_readers():
+    """PostgreSQL: after a full reindex, the walk's rows are exactly the entries' keys, under
+    their index again (bench/README.md, issue 12)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, sort_at, letter_id FROM search_reader ORDER BY 3, 1")
+        rows = cursor.fetchall()
+        cursor.execute("SELECT unnest(readers) AS key, sort_at, letter_id FROM search_searchentry "
+                       "ORDER BY 3, 1")  # fmt: skip
+        assert rows == cursor.fetchall() and rows
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'search_reader_walk'")
+        assert cursor.fetchone() == (1,)
 
 
 def test_it_resumes_after_a_given_id_or_its_checkpoint(city):

@@ -43,10 +43,10 @@ def letters(city):
     for i in range(16):
         subject = f"Sosialisasi program {i}" if i % 2 == 0 else f"Penertiban reklame {i}"
         letter = register(city, subject=subject)
-        SearchEntry.objects.filter(letter=letter).update(
-            sort_at=base + datetime.timedelta(hours=i // 4)
-        )
+        Letter.objects.filter(pk=letter.pk).update(sent_at=base + datetime.timedelta(hours=i // 4))
         made.append(letter)
+    backends.index_letters([letter.pk for letter in made])  # the entries' date: sent_at
+    assert SearchEntry.objects.filter(sort_at=base).count() == 4
     return made
 
 
@@ -75,9 +75,9 @@ def test_the_newest_matches_are_the_same_however_read(city, letters, mode, word)
     assert len(everything) == {"sosialisasi": 8, "reklame": 8, "program": 8, "tidakada": 0}[word]
     newest = backends._backend().newest
     for limit in (1, 3, 5, 20):
-        assert newest(matched, limit, clerk.government_id) == everything[:limit]
+        assert newest(matched, limit, clerk) == everything[:limit]
         for after in everything[:4]:
-            assert newest(matched, limit, clerk.government_id, after=after) == _expected(
+            assert newest(matched, limit, clerk, after=after) == _expected(
                 matched, limit, after
             )
 
@@ -89,11 +89,11 @@ def test_filters_that_join_other_tables_are_kept_when_walking(city, letters, mod
     kind = letters[2].kind
     for filters in (Filters(kind=kind.code), Filters(state="filed"), Filters(direction="in")):
         matched = _matched(clerk, "sosialisasi", filters)
-        assert backends._backend().newest(matched, 20, clerk.government_id) == _expected(
+        assert backends._backend().newest(matched, 20, clerk) == _expected(
             matched, 20
         )
     only_filed = _matched(clerk, "sosialisasi", Filters(state="filed"))
-    assert [pk for pk, _at in backends._backend().newest(only_filed, 20, clerk.government_id)] == [
+    assert [pk for pk, _at in backends._backend().newest(only_filed, 20, clerk)] == [
         letters[6].pk,
         letters[0].pk,
     ]

@@ -3,6 +3,7 @@ letter's life, searching with the fast form alone (PostgreSQL's `readers` keys, 
 on results turned off) finds the letter for exactly the people the access rule lets read it."""
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 
 from esurat.dispositions.actions import do_withdraw
@@ -32,7 +33,22 @@ def _fresh(user):
     return type(user).objects.get(pk=user.pk)
 
 
+def _walk_rows_follow(letter, step):
+    """PostgreSQL: the walk's rows (search_reader) are the entry's keys at its current date."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT readers, sort_at FROM search_searchentry WHERE letter_id = %s",
+                       [letter.pk])  # fmt: skip
+        readers, sort_at = cursor.fetchone()
+        cursor.execute("SELECT key, sort_at FROM search_reader WHERE letter_id = %s ORDER BY key",
+                       [letter.pk])  # fmt: skip
+        assert cursor.fetchall() == [(key, sort_at) for key in sorted(readers)], step
+        assert readers, step
+
+
 def _check(city, letter, step):
+    _walk_rows_follow(letter, step)
     for name, user in city.users.items():
         user = _fresh(user)
         found = letter.pk in {hit.pk for hit in search(user, WORD).hits}
