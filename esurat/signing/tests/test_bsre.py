@@ -46,7 +46,7 @@ def gateway():
 
 @pytest.fixture(params=[1, 2], ids=["v1", "v2"])
 def bsre_signing(request, settings, gateway, tmp_path):
-    gateway.delay, gateway.down, gateway.calls[:] = 0, False, []
+    gateway.delay, gateway.down, gateway.calls = 0, False, []  # a new log (fake_bsre._start)
     roots = tmp_path / "bsre-roots.pem"
     roots.write_bytes(gateway.RequestHandlerClass.pki.root.pem)
     settings.SIGNING_PROVIDER = "bsre"
