@@ -7,6 +7,7 @@ import itertools
 import re
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
@@ -21,21 +22,30 @@ from esurat.letters.tests.test_access_matrix import (
     make_letter,
 )
 from esurat.search import backends
-from esurat.search.backends import index_letters, search
+from esurat.search.backends import index_letters, postgres, search
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True, params=["readers", "rule"])
+@pytest.fixture(autouse=True, params=["readers", "rule", "walk"])
 def scope_form(request, monkeypatch):
     """Every test runs with each of the two layers of the scope alone, so each must be exact by
     itself: "readers" the fast form a search starts from (PostgreSQL: the `readers` keys; SQLite:
     `IN (the ids one may read)`) with the rule's check on results turned off; "rule" the check
-    (correlated EXISTS) on every letter of the government, the fast form turned off."""
-    if request.param == "readers":
+    (correlated EXISTS) on every letter of the government, the fast form turned off (and with
+    it PostgreSQL's walk over the user's keys). "walk" (PostgreSQL): the fast form alone, the
+    newest matches always read by walking the letters of the user's keys (search_reader), as a
+    search whose words are common among them is."""
+    if request.param == "walk" and connection.vendor != "postgresql":
+        pytest.skip("SQLite reads the newest matches one way")
+    if request.param in ("readers", "walk"):
         monkeypatch.setattr(backends, "_rule", lambda user, among=None: Q())
     else:
         monkeypatch.setattr(backends, "_readable", lambda user: Q())
+        monkeypatch.setattr(postgres, "FEW", float("inf"))
+    if request.param == "walk":
+        for name, value in {"FEW": 0, "WINDOW": 3, "WALK_COST": 0.0}.items():
+            monkeypatch.setattr(postgres, name, value)
     return request.param
 
 
