@@ -202,8 +202,16 @@ def main():
         letters = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM search_lettertext WHERE state = 'done'")
         scans = cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('shared_buffers'), "
+                       "pg_size_bytes(current_setting('shared_buffers'))")  # fmt: skip
+        buffers, buffer_bytes = cursor.fetchone()
     print(f"database: {letters} letters, {scans} scan texts; PostgreSQL {connection.pg_version};"
-          f" {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+          f" shared_buffers {buffers}; {os.cpu_count()} CPUs;"
+          f" load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+    if buffer_bytes < 1024**3:
+        print("   note: shared_buffers below 1 GB holds little of the 1.2 GB search table, and each"
+              " row a search visits is then read from the OS cache: the heads of agency's p95"
+              " about doubles (bench/README.md, issue 12; docs/deploy.md, 2).", flush=True)
     if args.reindex or args.only_reindex:
         reindex(args.reindex_options)
     if args.only_reindex:
