@@ -5,7 +5,7 @@ import datetime
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     DateTimeField,
@@ -102,8 +102,7 @@ WITH v AS (
                          string_to_array(%(names)s, '|'), string_to_array(%(vectors)s, '|'))
         AS v(letter_id, title, numbers, names, vector)),
 k AS ({READERS_SQL}),
-rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k GROUP BY letter_id),
-written AS (
+rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k GROUP BY letter_id)
 INSERT INTO {TABLE} (letter_id, government_id, agency_id, kind_id, classification_id, origin,
                      state, security, dated, sort_at, title, numbers, names, body, readers,
                      vector)
@@ -124,10 +123,6 @@ ON CONFLICT (letter_id) DO UPDATE SET
     dated = EXCLUDED.dated, sort_at = EXCLUDED.sort_at, title = EXCLUDED.title,
     numbers = EXCLUDED.numbers, names = EXCLUDED.names, body = '', readers = EXCLUDED.readers,
     vector = EXCLUDED.vector
-RETURNING letter_id, readers, sort_at)
--- the walk's rows (migration 0009), as the entries became
-INSERT INTO search_reader (key, sort_at, letter_id)
-SELECT unnest(readers), sort_at, letter_id FROM written
 """
 
 
@@ -153,33 +148,32 @@ def index(letter_ids) -> int:
         # and one string is passed at C speed where a list is adapted item by item in Python.
         ids = columns.pop("ids")
         joined = {name: "|".join(texts) for name, texts in columns.items()}
-        if not _LOADING["on"]:  # (a full load: no entry to forget, and no walk index yet)
-            cursor.execute(FORGET_READERS_SQL, {"ids": ids})
+        if _LOADING["on"]:  # the walk's rows are written once, by bulk_end
+            cursor.execute("SELECT set_config('esurat.loading', 'on', true)")
         cursor.execute(
             INDEX_SQL, {"id_text": ",".join(map(str, ids)), "ids": ids, **joined, **READERS_PARAMS}
         )
         return len(ids)  # each letter read by SOURCE_SQL is written (the same join)
 
 
-# `search_reader` (migration 0009) follows `readers`: the rows of the entries' keys as they are
-# are forgotten through the walk index before the entries change, then written as they became
-# (INDEX_SQL, or WRITE_READERS_SQL). A row left behind (a load resumed after a crash) is never
-# read: the walk joins the entry on its current date and checks its current readers.
+# `search_reader` (migration 0009): a row per key of each entry's `readers`, kept in step by
+# the database's own triggers on the entries, for the walk (`newest`). A full reindex's sessions
+# skip the triggers (`esurat.loading`: ~15 s of 1,000,000 letters' load copying each written
+# entry into the triggers' transition tables) and write every row once at the end, in one
+# transaction that other sessions wait for.
 READER_TABLE = "search_reader"
 READER_INDEX = (
     f"CREATE INDEX IF NOT EXISTS search_reader_walk ON {READER_TABLE} "
     "(key, sort_at DESC, letter_id DESC)"
 )
-_LOADING = {"on": False}  # between bulk_start and bulk_end (manage.py reindex --full)
-FORGET_READERS_SQL = f"""
-DELETE FROM {READER_TABLE} r USING {TABLE} e
-WHERE e.letter_id = ANY(%(ids)s) AND r.key = ANY(e.readers) AND r.sort_at = e.sort_at
-  AND r.letter_id = e.letter_id
-"""
-WRITE_READERS_SQL = f"""
-INSERT INTO {READER_TABLE} (key, sort_at, letter_id)
-SELECT unnest(readers), sort_at, letter_id FROM {TABLE} WHERE letter_id = ANY(%(ids)s)
-"""
+READER_REFILL = [
+    "DROP INDEX IF EXISTS search_reader_walk",
+    f"TRUNCATE {READER_TABLE}",
+    f"INSERT INTO {READER_TABLE} (key, sort_at, letter_id) "
+    f"SELECT unnest(readers), sort_at, letter_id FROM {TABLE}",
+    READER_INDEX,
+]
+_LOADING = {"on": False}  # between bulk_start and bulk_end, in the reindexing process
 
 
 def refresh_readers(letter_ids) -> None:
@@ -187,7 +181,6 @@ def refresh_readers(letter_ids) -> None:
     registrations changed without the rest of the entry)."""
     ids = list(letter_ids)
     with connection.cursor() as cursor:
-        cursor.execute(FORGET_READERS_SQL, {"ids": ids})
         cursor.execute(
             f"""WITH k AS ({READERS_SQL}),
                 rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k
@@ -198,14 +191,10 @@ def refresh_readers(letter_ids) -> None:
                 WHERE e.letter_id = changed.letter_id""",
             {"ids": ids, **READERS_PARAMS},
         )
-        cursor.execute(WRITE_READERS_SQL, {"ids": ids})
 
 
 def delete(letter_ids) -> None:
-    ids = list(letter_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(FORGET_READERS_SQL, {"ids": ids})
-    SearchEntry.objects.filter(letter_id__in=ids).delete()
+    SearchEntry.objects.filter(letter_id__in=list(letter_ids)).delete()
 
 
 def _tsquery(terms) -> str:
@@ -257,7 +246,7 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
 # where a walk takes 11 ms). So the newest WINDOW readable letters are walked first, which
 # measures how dense the matches are among them, and the walk goes on only while it is expected
 # to cost less than visiting every match (a letter walked costs about WALK_COST matches visited).
-WINDOW = 1000
+WINDOW = 1200
 WALK_COST = 1.75
 # Below this many matches (planner's estimate) the GIN index is always cheaper: no walk tried.
 FEW = 2000
@@ -294,8 +283,13 @@ def newest(matched, limit: int, user, after=None) -> list[tuple]:
                                              after)  # fmt: skip
                     if len(walked) >= limit or complete:
                         return walked
-    # Every match from the GIN index, sorted: the date through an expression no index provides,
-    # so that the planner does not walk the date index instead.
+    return _from_index(rows, limit, walked_first=bool(walk))
+
+
+def _from_index(rows, limit: int, *, walked_first: bool) -> list[tuple]:
+    """Every match from the GIN index, sorted: the date through an expression no index provides,
+    so that the planner does not walk the date index instead. (`walked_first`: a walk was tried,
+    for the tests that force it.)"""
     by_date = ExpressionWrapper(F("sort_at") + Value(datetime.timedelta(0)),
                                 output_field=DateTimeField())  # fmt: skip
     return list(rows.order_by(by_date.desc(), "-letter_id")[:limit])
@@ -330,9 +324,9 @@ def _walk(cursor, sql, params, keys, window: int, limit: int, after) -> tuple[li
     stream, stream_params = _stream(keys, window, after)
     head, tail = sql.split(_FROM)
     n = head.count("%s")  # the parameters before FROM (none for plain columns)
-    cursor.execute("SELECT set_config('enable_hashjoin', 'off', true), "
-                   "set_config('enable_mergejoin', 'off', true)")  # fmt: skip
-    try:
+    with transaction.atomic():  # an error rolls the settings back with the savepoint
+        cursor.execute("SELECT set_config('enable_hashjoin', 'off', true), "
+                       "set_config('enable_mergejoin', 'off', true)")  # fmt: skip
         cursor.execute(
             f"{head}FROM ({stream}) r JOIN {TABLE} ON {TABLE}.letter_id = r.letter_id "
             f"AND {TABLE}.sort_at = r.sort_at{tail} ORDER BY r.sort_at DESC, r.letter_id DESC "
@@ -340,7 +334,6 @@ def _walk(cursor, sql, params, keys, window: int, limit: int, after) -> tuple[li
             [*params[:n], *stream_params, *params[n:], limit],
         )
         found = cursor.fetchall()
-    finally:
         cursor.execute("SELECT set_config('enable_hashjoin', 'on', true), "
                        "set_config('enable_mergejoin', 'on', true)")  # fmt: skip
     if len(found) >= limit:
@@ -381,8 +374,11 @@ def bulk_start(empty: bool = False) -> None:
         if empty:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction (the tests)
             cursor.execute(f"TRUNCATE {TABLE}, {READER_TABLE}")
-        for name in [*TEXT_INDEXES, "search_reader_walk"]:
+        for name in TEXT_INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        # The walk's index stays: other sessions' writes keep their rows through it meanwhile;
+        # bulk_end writes all the rows again.
+        cursor.execute(READER_INDEX)
     _LOADING["on"] = True
 
 
@@ -393,26 +389,32 @@ def bulk_end(jobs: int = 1) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction (the tests)
             cursor.execute("SET maintenance_work_mem = '256MB'")
-            for sql in [*TEXT_INDEXES.values(), READER_INDEX]:
+            for sql in [*TEXT_INDEXES.values(), *READER_REFILL]:
                 cursor.execute(sql)
             cursor.execute(f"ANALYZE {TABLE}")
             cursor.execute(f"ANALYZE {READER_TABLE}")
+            cursor.execute("SELECT set_config('esurat.loading', 'off', true)")
         _LOADING["on"] = False
         return
 
-    def build(sql):
+    def build(statements):
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SET maintenance_work_mem = '512MB'")
-                cursor.execute(sql)
+                if isinstance(statements, str):
+                    cursor.execute(statements)
+                    return
+                with transaction.atomic():
+                    for sql in statements:
+                        cursor.execute(sql)
+                cursor.execute(f"VACUUM (ANALYZE) {READER_TABLE}")
         finally:
             connection.close()
 
     # The largest first, so the others share the remaining cores; the walk's table is vacuumed
     # beside them, so that its index is read without visiting its rows.
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(build, [*TEXT_INDEXES.values(), READER_INDEX,
-                              f"VACUUM (ANALYZE) {READER_TABLE}"]))  # fmt: skip
+        list(pool.map(build, [*TEXT_INDEXES.values(), READER_REFILL]))
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {TABLE}")
     _LOADING["on"] = False

@@ -20,18 +20,37 @@ INDEX = (
 )
 
 
+# Who may read, as this migration found the rules (a copy: the live code may change; the
+# backend's READERS_SQL is the same query).
+CLERK = (
+    "l.security <> ALL(ARRAY['R', 'SR']) AND (l.state = ANY(ARRAY['sent', 'revoked']) OR "
+    "(l.origin = 'registered' AND l.state = ANY(ARRAY['registered', 'filed', 'sent'])))"
+)
+FILL = f"""
+WITH k AS (
+    SELECT letter_id, position_id AS k FROM letters_participant WHERE letter_id = ANY(%(ids)s)
+    UNION
+    SELECT letter_id, position_id FROM letters_inboxentry WHERE letter_id = ANY(%(ids)s)
+    UNION
+    SELECT l.id, -l.agency_id FROM letters_letter l WHERE l.id = ANY(%(ids)s) AND {CLERK}
+    UNION
+    SELECT g.letter_id, -g.agency_id FROM letters_registration g
+    JOIN letters_letter l ON l.id = g.letter_id WHERE g.letter_id = ANY(%(ids)s) AND {CLERK}),
+rd AS (SELECT letter_id, array_agg(k ORDER BY k) AS readers FROM k GROUP BY letter_id)
+UPDATE search_searchentry e SET readers = rd.readers FROM rd WHERE e.letter_id = rd.letter_id
+"""
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from esurat.search.backends.postgres import refresh_readers
-
     with schema_editor.connection.cursor() as cursor:
         for sql in ADD:
             cursor.execute(sql)
         cursor.execute("SELECT letter_id FROM search_searchentry ORDER BY letter_id")
         ids = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(ids), 5000):
-            refresh_readers(ids[start : start + 5000])
+            cursor.execute(FILL, {"ids": ids[start : start + 5000]})
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(INDEX)
         cursor.execute("DROP INDEX IF EXISTS search_vector")

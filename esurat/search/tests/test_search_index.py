@@ -2,6 +2,10 @@
 changes it, its scan's words once the reader stored them; `manage.py reindex` rebuilds the same
 entries, idempotent and resumable."""
 
+import datetime
+import threading
+import time
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -84,6 +88,29 @@ def test_it_reindexes_to_the_same_entries_twice_over(city):
     _walk_rows_are_the_readers()
 
 
+def test_the_walk_rows_follow_every_write_of_the_entries(city):
+    """PostgreSQL keeps search_reader in step by itself (migration 0009's triggers), whoever
+    writes the entries: a full reindex from a given id (entries replaced, not emptied), a write
+    from outside the backend, a deletion, a plain reindex."""
+    first = register(city, subject="Undangan rapat")
+    second = register(city, subject="Laporan bulanan", allow_duplicate=True)
+    _walk_rows_are_the_readers()
+    call_command("reindex", no_progress=True, full=True, from_id=first.pk)
+    _walk_rows_are_the_readers()
+    if connection.vendor == "postgresql":  # another date and other keys, written by hand
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_searchentry SET sort_at = %s, readers = %s WHERE letter_id = %s",
+                [datetime.datetime(2026, 1, 5, 8, tzinfo=datetime.UTC), [-1, 7], first.pk],
+            )
+    _walk_rows_are_the_readers()
+    SearchEntry.objects.filter(letter=second).delete()
+    _walk_rows_are_the_readers()
+    call_command("reindex", no_progress=True)
+    _walk_rows_are_the_readers()
+    assert SearchEntry.objects.count() == 2
+
+
 def _walk_rows_are_the_readers():
     """PostgreSQL: after a full reindex, the walk's rows are exactly the entries' keys, under
     their index again (bench/README.md, issue 12)."""
@@ -155,3 +182,38 @@ def test_it_indexes_a_letter_whose_text_has_a_word_too_long_to_index(city):
     assert found(city.users["agendaris.kominfo"], "triwulan") == [letter.pk]
     if connection.vendor == "postgresql":
         assert "lampiran" in _lexemes(letter.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_changing_one_entry_leave_its_walk_rows_exact(city):
+    """The second writer waits on the entry's row lock and its trigger then sees the first one's
+    rows (PostgreSQL): no row of the first writer is left behind, none is missing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the walk's rows are PostgreSQL's")
+    letter = register(city, subject="Undangan rapat")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def write(readers, hour):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                barrier.wait(timeout=10)
+                cursor.execute(
+                    "UPDATE search_searchentry SET readers = %s, sort_at = %s "
+                    "WHERE letter_id = %s",
+                    [readers, datetime.datetime(2026, 3, 1, hour, tzinfo=datetime.UTC),
+                     letter.pk],
+                )  # fmt: skip
+                time.sleep(0.2)  # the other writer is now waiting on the row
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=args) for args in (([-1, 5], 8), ([7], 9))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    _walk_rows_are_the_readers()

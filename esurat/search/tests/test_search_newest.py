@@ -17,13 +17,26 @@ from esurat.search.text import terms
 
 pytestmark = pytest.mark.django_db
 
-# How the PostgreSQL backend is told to read: as it decides; always walking (in windows of 3
-# entries, going on however sparse the matches); a first window walked, then the GIN index.
+# How the PostgreSQL backend is told to read: as it decides; only by walking (one window holds
+# every letter, and the GIN index may not answer); a first window of 3 letters, then walking on;
+# a first window, then the GIN index.
 MODES = {
     "as decided": {},
-    "walk": {"FEW": 0, "WINDOW": 3, "WALK_COST": 0.0},
+    "walk": {"FEW": 0, "WINDOW": 10**6},
+    "window, then walk on": {"FEW": 0, "WINDOW": 3, "WALK_COST": 0.0},
     "window, then index": {"FEW": 0, "WINDOW": 3, "WALK_COST": 1e9},
 }
+
+
+def walk_only(monkeypatch):
+    """The GIN index may not answer a search that could walk (the walk must)."""
+    answer = postgres._from_index
+
+    def from_index(rows, limit, *, walked_first):
+        assert not walked_first, "answered by the GIN index after a walk"
+        return answer(rows, limit, walked_first=walked_first)
+
+    monkeypatch.setattr(postgres, "_from_index", from_index)
 
 
 @pytest.fixture(params=list(MODES))
@@ -32,6 +45,8 @@ def mode(request, monkeypatch):
         pytest.skip("SQLite reads one way")
     for name, value in MODES[request.param].items():
         monkeypatch.setattr(postgres, name, value)
+    if request.param == "walk":
+        walk_only(monkeypatch)
     return request.param
 
 

@@ -23,6 +23,7 @@ from esurat.letters.tests.test_access_matrix import (
 )
 from esurat.search import backends
 from esurat.search.backends import index_letters, postgres, search
+from esurat.search.tests.test_search_newest import walk_only
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,9 @@ def scope_form(request, monkeypatch):
         monkeypatch.setattr(backends, "_readable", lambda user: Q())
         monkeypatch.setattr(postgres, "FEW", float("inf"))
     if request.param == "walk":
-        for name, value in {"FEW": 0, "WINDOW": 3, "WALK_COST": 0.0}.items():
+        for name, value in {"FEW": 0, "WINDOW": 10**6}.items():
             monkeypatch.setattr(postgres, name, value)
+        walk_only(monkeypatch)
     return request.param
 
 
