@@ -145,6 +145,7 @@ def test_pwa_offline_paraf(city, open_page, live_server, shoot):
     page = open_page(phone=True)
     login(page, url, "kabid.aptika")
     page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()  # the page opened after activation is controlled (see test_pwa_offline)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
     for letter in drafts:
         page.goto(f"{url}/letters/{letter.code}/review/")
