@@ -241,7 +241,7 @@ def _bounded(matched, user) -> tuple[list[tuple], dict]:
     inbox_of = lambda ids: inbox.filter(ids_in("letter_id", ids))  # noqa: E731 (_rule's `among`)
     visible, last = [], None
     while len(visible) <= COUNT_CAP:
-        ids = _backend().newest(matched, COUNT_CAP + 1, user, after=last)
+        ids = _backend().newest(_after_row(matched, last), COUNT_CAP + 1, user, after=last)
         if ids:
             among = [pk for pk, _at in ids]
             rows = SearchEntry.objects.filter(
@@ -268,6 +268,14 @@ def _bounded(matched, user) -> tuple[list[tuple], dict]:
         by["read"]["unread"] += 1 if unread else 0
         by["read"]["read"] += 1 if read else 0
     return newest, _labelled({name: counter.most_common() for name, counter in by.items()})
+
+
+def _after_row(entries, last: tuple | None):
+    """The entries after (letter_id, sort_at) in newest-first order."""
+    if last is None:
+        return entries
+    pk, at = last
+    return entries.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
 
 
 COLUMNS = ("kind_id", "agency_id", "origin", "state", "is_unread", "is_read")

@@ -153,7 +153,7 @@ def index(letter_ids) -> int:
         cursor.execute(
             INDEX_SQL, {"id_text": ",".join(map(str, ids)), "ids": ids, **joined, **READERS_PARAMS}
         )
-        return len(ids)  # each letter read by SOURCE_SQL is written (the same join)
+        return cursor.rowcount
 
 
 # `search_reader` (migration 0009): a row per key of each entry's `readers`, kept in step by
@@ -179,7 +179,6 @@ _LOADING = {"on": False}  # between bulk_start and bulk_end, in the reindexing p
 def refresh_readers(letter_ids) -> None:
     """Write the readers keys of these letters again (after participations, inbox rows or
     registrations changed without the rest of the entry)."""
-    ids = list(letter_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""WITH k AS ({READERS_SQL}),
@@ -189,7 +188,7 @@ def refresh_readers(letter_ids) -> None:
                 FROM (SELECT unnest(%(ids)s::bigint[]) AS letter_id) AS changed
                 LEFT JOIN rd ON rd.letter_id = changed.letter_id
                 WHERE e.letter_id = changed.letter_id""",
-            {"ids": ids, **READERS_PARAMS},
+            {"ids": list(letter_ids), **READERS_PARAMS},
         )
 
 
@@ -260,11 +259,8 @@ def _estimate(cursor, sql: str, params) -> float:
 
 
 def newest(matched, limit: int, user, after=None) -> list[tuple]:
-    """The newest `limit` matches as (letter_id, sort_at), newest first; `after`: a
-    (letter_id, sort_at) they are all older than."""
-    if after is not None:
-        pk, at = after
-        matched = matched.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
+    """The newest `limit` matches as (letter_id, sort_at), newest first. `matched` holds only
+    entries older than `after` (a (letter_id, sort_at)), where the walk starts."""
     rows = matched.order_by().values_list("letter_id", "sort_at")
     sql, params = rows.query.sql_with_params()
     keys = sorted(set(sum(_keys(user), [])))

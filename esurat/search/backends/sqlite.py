@@ -102,11 +102,8 @@ def match(entries, terms, number: str, *, fuzzy: bool, government_id: int):
 
 
 def newest(matched, limit: int, user, after=None) -> list[tuple]:
-    """The newest `limit` matches as (letter_id, sort_at), newest first; `after`: a
-    (letter_id, sort_at) they are all older than (see the PostgreSQL twin)."""
-    if after is not None:
-        pk, at = after
-        matched = matched.filter(Q(sort_at__lt=at) | Q(sort_at=at, letter_id__lt=pk))
+    """The newest `limit` matches as (letter_id, sort_at), newest first (see the PostgreSQL
+    twin; `matched` is already narrowed to entries older than `after`)."""
     rows = matched.order_by("-sort_at", "-letter_id").values_list("letter_id", "sort_at")
     return list(rows[:limit])
 

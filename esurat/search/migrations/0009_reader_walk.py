@@ -25,6 +25,8 @@ INDEX = (
     "(key, sort_at DESC, letter_id DESC)"
 )
 CHANGED = "(n.readers IS DISTINCT FROM o.readers OR n.sort_at IS DISTINCT FROM o.sort_at)"
+# The rows of an old entry `o`, found through the walk index.
+OLD_ROWS = "r.key = ANY(o.readers) AND r.sort_at = o.sort_at AND r.letter_id = o.letter_id"
 LOADING = """IF current_setting('esurat.loading', true) = 'on' THEN  -- a full reindex's session
             RETURN NULL;
         END IF;"""
@@ -44,8 +46,7 @@ FUNCTIONS = [
             RETURN NULL;
         END IF;
         DELETE FROM search_reader r USING old_rows o JOIN new_rows n ON n.letter_id = o.letter_id
-        WHERE {CHANGED} AND r.key = ANY(o.readers) AND r.sort_at = o.sort_at
-          AND r.letter_id = o.letter_id;
+        WHERE {CHANGED} AND {OLD_ROWS};
         INSERT INTO search_reader (key, sort_at, letter_id)
         SELECT unnest(n.readers), n.sort_at, n.letter_id
         FROM old_rows o JOIN new_rows n ON n.letter_id = o.letter_id WHERE {CHANGED};
@@ -55,8 +56,7 @@ FUNCTIONS = [
     SET enable_hashjoin = off SET enable_mergejoin = off AS $$
     BEGIN
         {LOADING}
-        DELETE FROM search_reader r USING old_rows o
-        WHERE r.key = ANY(o.readers) AND r.sort_at = o.sort_at AND r.letter_id = o.letter_id;
+        DELETE FROM search_reader r USING old_rows o WHERE {OLD_ROWS};
         RETURN NULL;
     END $$""",
     """CREATE OR REPLACE FUNCTION search_reader_truncated() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -92,9 +92,8 @@ def test_the_newest_matches_are_the_same_however_read(city, letters, mode, word)
     for limit in (1, 3, 5, 20):
         assert newest(matched, limit, clerk) == everything[:limit]
         for after in everything[:4]:
-            assert newest(matched, limit, clerk, after=after) == _expected(
-                matched, limit, after
-            )
+            older = backends._after_row(matched, after)  # as the facade narrows them
+            assert newest(older, limit, clerk, after=after) == _expected(matched, limit, after)
 
 
 def test_filters_that_join_other_tables_are_kept_when_walking(city, letters, mode):
@@ -104,9 +103,7 @@ def test_filters_that_join_other_tables_are_kept_when_walking(city, letters, mod
     kind = letters[2].kind
     for filters in (Filters(kind=kind.code), Filters(state="filed"), Filters(direction="in")):
         matched = _matched(clerk, "sosialisasi", filters)
-        assert backends._backend().newest(matched, 20, clerk) == _expected(
-            matched, 20
-        )
+        assert backends._backend().newest(matched, 20, clerk) == _expected(matched, 20)
     only_filed = _matched(clerk, "sosialisasi", Filters(state="filed"))
     assert [pk for pk, _at in backends._backend().newest(only_filed, 20, clerk)] == [
         letters[6].pk,
